@@ -1,0 +1,44 @@
+"""Staff sessions end after 30 idle minutes; roles that require a second factor must pass TOTP."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+SESSION_KEY = "last_activity"
+
+
+class StaffIdleTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_applicant:
+            now = time.time()
+            last = request.session.get(SESSION_KEY)
+            if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT.total_seconds():
+                logout(request)
+                messages.warning(request, _("您已超过30分钟未操作，为保护数据安全已自动退出，请重新登录。"))
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            request.session[SESSION_KEY] = now
+            response = self._require_second_factor(request, user)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _require_second_factor(request, user):
+        required = set(settings.OTP_REQUIRED_ROLES)
+        if not required or not (user.role_codes & required) or user.is_verified():
+            return None
+        exempt = (reverse("accounts:otp"), reverse("accounts:logout"), settings.STATIC_URL)
+        if request.path.startswith(exempt):
+            return None
+        return redirect(f"{reverse('accounts:otp')}?next={request.path}")

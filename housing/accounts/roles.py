@@ -1,0 +1,70 @@
+"""The personas of DESIGN §1 as roles, with the permissions each holds.
+
+Codes are stable strings (never database ids). Permissions are named ``app_label.codename``;
+a permission whose app is not installed yet is skipped, so later subsystems only add lines here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: str
+    name: str
+    description: str
+    permissions: tuple[str, ...] = ()
+
+
+_CASEWORK = ("archive.view_document", "archive.add_document", "workflow.view_processinstance")
+
+ROLE_SPECS: tuple[RoleSpec, ...] = (
+    RoleSpec("street_caseworker", _("街道经办"), _("受理申请、入户核查、街道初审与公示"), _CASEWORK),
+    RoleSpec("district_reviewer", _("区审核"), _("区级复审、区级公示、区级房源与补贴"), _CASEWORK),
+    RoleSpec(
+        "city_centre",
+        _("市保障中心"),
+        _("市级终审与公示、登记、配租配售、摇号、合同"),
+        (*_CASEWORK, "workflow.view_processtemplate"),
+    ),
+    RoleSpec("finance_officer", _("财务"), _("预算、拨付、对账、租金收入"), ("archive.view_document",)),
+    RoleSpec("project_officer", _("项目"), _("土地、项目、楼栋、房屋、移交；规划计划"), _CASEWORK),
+    RoleSpec(
+        "supervisor",
+        _("监督"),
+        _("专项检查、投诉、信用、考核、预警"),
+        ("archive.view_document", "workflow.view_processinstance", "audit.view_auditevent"),
+    ),
+    RoleSpec("statistician", _("统计"), _("报表、填报、汇总、调查"), ("workflow.view_processinstance",)),
+    RoleSpec(
+        "auditor", _("审计员"), _("查询和导出操作日志"), ("audit.view_auditevent", "audit.export_auditevent")
+    ),
+)
+
+ROLE_CODES = tuple(spec.code for spec in ROLE_SPECS)
+
+
+def roles_sync() -> None:
+    """Create or update every role and its permission group; idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .models import Role
+
+    for spec in ROLE_SPECS:
+        group, _created = Group.objects.get_or_create(name=f"role:{spec.code}")
+        Role.objects.update_or_create(
+            code=spec.code,
+            defaults={"name": str(spec.name), "description": str(spec.description), "group": group},
+        )
+        wanted = []
+        for dotted in spec.permissions:
+            app_label, codename = dotted.split(".", 1)
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def roles_sync_after_migrate(**kwargs) -> None:
+    roles_sync()

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import base64
+import io
+
+import qrcode
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .forms import OtpTokenForm, StaffLoginForm
+
+
+class StaffLoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = StaffLoginForm
+    redirect_authenticated_user = True
+
+
+class StaffLogoutView(auth_views.LogoutView):
+    pass
+
+
+def lockout_response(request, credentials, *args, **kwargs):
+    """django-axes calls this when an account is locked: the login page says so plainly."""
+    form = StaffLoginForm(
+        request, initial={"username": credentials.get("username", "")} if credentials else None
+    )
+    template = "portal/login.html" if request.path.startswith("/portal/") else "accounts/login.html"
+    context = {
+        "form": form,
+        "locked_out": True,
+        "lockout_message": _("连续登录失败次数过多，账号已锁定30分钟，请稍后再试或联系管理员。"),
+    }
+    return render(request, template, context, status=403)
+
+
+def _totp_qr_data_uri(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+def otp_verify(request):
+    """Second factor: set up a TOTP device on first use, then enter its 6-digit code."""
+    device = TOTPDevice.objects.filter(user=request.user).first()
+    is_new = device is None or not device.confirmed
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name=_("身份验证器"), confirmed=False)
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            next_url = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                next_url = "/"
+            return redirect(next_url)
+        form.add_error("token", _("动态验证码不正确或已过期，请重新输入。"))
+    context = {"form": form, "is_new": is_new, "qr": _totp_qr_data_uri(device) if is_new else None}
+    return render(request, "accounts/otp.html", context)

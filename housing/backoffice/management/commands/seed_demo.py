@@ -1,0 +1,31 @@
+"""Build the demo city: regions, organisations, one account per role. Safe to run again."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+# Each subsystem adds its seeder here, in dependency order; each is idempotent.
+DEMO_SEEDERS = [
+    "housing.accounts.demo.seed_demo_accounts",
+]
+
+
+class Command(BaseCommand):
+    help = "生成演示城市数据（区划、机构、各角色账号），可重复执行，不会重复生成。"
+
+    def handle(self, *args, **options):
+        from housing.regions.services import regions_load_demo
+
+        with transaction.atomic():
+            result = regions_load_demo()
+            if result.errors:
+                raise RuntimeError("\n".join(result.errors))
+            accounts = []
+            for dotted in DEMO_SEEDERS:
+                accounts.extend(import_string(dotted)() or [])
+        self.stdout.write(self.style.SUCCESS("演示城市已就绪：珠海市（演示数据）"))
+        self.stdout.write("登录账号（后台 http://127.0.0.1:8000/office/ ，门户 http://127.0.0.1:8000/ ）：")
+        for description, login, password in accounts:
+            self.stdout.write(f"  {description:<24} 账号 {login:<14} 密码 {password}")

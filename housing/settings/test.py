@@ -1,0 +1,13 @@
+"""Tests: PostgreSQL and Redis from the environment (scripts/test.sh sets them)."""
+
+from .base import *  # noqa: F403
+from .base import MIDDLEWARE, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/housing-test-media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
