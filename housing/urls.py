@@ -20,6 +20,7 @@ urlpatterns = [
     path("office/workflow/", include("housing.workflow.urls")),
     path("office/notify/", include("housing.notify.urls")),
     path("documents/", include("housing.documents.urls")),
+    path("portal/messages/", include("housing.notify.portal_urls")),
     path("", include("portal.urls")),
 ]
 

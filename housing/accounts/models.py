@@ -31,12 +31,13 @@ class Organisation(models.Model):
     name = models.CharField(_("机构名称"), max_length=100)
     kind = models.CharField(_("机构类型"), max_length=32, choices=OrganisationKind.choices)
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT)
-    region_code = models.CharField(_("行政区划代码"), max_length=12, db_index=True, editable=False)
+    region_code = models.CharField(_("行政区划代码"), max_length=12, editable=False)
 
     class Meta:
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
         ordering = ["region_code", "code"]
+        indexes = [models.Index(fields=["region_code"], name="accounts_org_rgn", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.name

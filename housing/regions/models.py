@@ -46,3 +46,20 @@ class Region(models.Model):
             names.append(node.name)
             node = node.parent
         return "".join(reversed(names))
+
+
+class RegionScoped(models.Model):
+    """Base of every region-owned row: one ``region_code`` column, prefix-indexed.
+
+    ``varchar_pattern_ops`` lets PostgreSQL answer ``LIKE '440402%'`` from the index whatever the
+    database collation (a plain b-tree index cannot serve LIKE under a non-C collation).
+    A subclass that declares its own ``Meta.indexes`` must keep this index in the list.
+    """
+
+    region_code = models.CharField(_("行政区划代码"), max_length=12, validators=[validate_code])
+
+    class Meta:
+        abstract = True
+        indexes = [
+            models.Index(fields=["region_code"], name="%(app_label)s_%(class)s_rgn", opclasses=["varchar_pattern_ops"])
+        ]
