@@ -61,5 +61,7 @@ class RegionScoped(models.Model):
     class Meta:
         abstract = True
         indexes = [
-            models.Index(fields=["region_code"], name="%(app_label)s_%(class)s_rgn", opclasses=["varchar_pattern_ops"])
+            models.Index(
+                fields=["region_code"], name="%(app_label)s_%(class)s_rgn", opclasses=["varchar_pattern_ops"]
+            )
         ]
