@@ -65,7 +65,7 @@ def test_import_from_excel_and_again_updates(db):
 def test_admin_import_page_reports_errors_and_imports(admin_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    bad = SimpleUploadedFile("r.csv", "440000000000,\n".encode())
+    bad = SimpleUploadedFile("r.csv", b"440000000000,\n")
     page = admin_client.post("/admin/regions/region/import/", {"file": bad}).content.decode()
     assert "区划名称不能为空" in page and not Region.objects.exists()
     good = SimpleUploadedFile("r.csv", "440000000000,广东省\n".encode())
