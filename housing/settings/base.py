@@ -161,7 +161,9 @@ ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row.
 GUARDIAN_RAISE_403 = False
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Only Chinese is offered, so an English browser still gets the Chinese UI (Django admin included).
+# Adding a language = a catalogue under locale/ and a line here.
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
