@@ -99,7 +99,7 @@ def citizen(db):
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Playwright drives Debian's Chromium (no browser download on these machines)."""
     return {

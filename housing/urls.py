@@ -19,6 +19,7 @@ urlpatterns = [
     path("office/archive/", include("housing.archive.urls")),
     path("office/workflow/", include("housing.workflow.urls")),
     path("office/notify/", include("housing.notify.urls")),
+    path("office/documents/", include("housing.documents.office_urls")),
     path("documents/", include("housing.documents.urls")),
     path("portal/messages/", include("housing.notify.portal_urls")),
     path("", include("portal.urls")),

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Organisation, Role, RoleAssignment, User
 from .scope import get_in_scope_or_404, scope_queryset  # noqa: F401  (re-exported for other admins)
@@ -23,6 +26,23 @@ class ScopedAdminMixin:
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user, field=self.scope_field)
 
+    def _check_history_scope(self, request, object_id) -> None:
+        # simple-history falls back to the last historical copy when get_queryset() finds no row,
+        # which would show an out-of-scope record's history. Only an unrestricted user (superuser)
+        # may read the history of a row that is not (or no longer) in the scoped queryset.
+        if request.user.scope_prefixes is None:
+            return
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_history_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_history_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
 
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
@@ -31,7 +51,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     scope_field = "organisation__region_code"
     list_display = ["username", "real_name", "kind", "organisation", "is_active", "last_login"]
     list_filter = ["kind", "is_active", "is_staff"]
@@ -45,10 +65,12 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["id_number_masked", "last_login", "date_joined"]
+    # The back-office staff page only serves staff; an applicant's row has no "view on site".
+    view_on_site = False
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "region"]
     list_filter = ["kind"]
     list_select_related = ["region"]
@@ -62,7 +84,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RoleAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     scope_field = "region__code"
     list_display = ["user", "role", "region"]
     list_select_related = ["user", "role", "region"]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
+
+from housing.backoffice.forms import BootstrapFormMixin
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -24,3 +26,19 @@ class OtpTokenForm(forms.Form):
         min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class StaffPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
+    """修改密码: the policy's messages (length, classes, reuse) appear beside the new password."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("原密码不正确，请重新输入。"),
+        "password_mismatch": _("两次输入的新密码不一致。"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("原密码")
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password2"].label = _("确认新密码")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 SESSION_KEY = "last_activity"
+IDLE_REASON = "idle"
 
 
 class StaffIdleTimeoutMiddleware:
@@ -25,8 +25,10 @@ class StaffIdleTimeoutMiddleware:
             last = request.session.get(SESSION_KEY)
             if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT.total_seconds():
                 logout(request)
-                messages.warning(request, _("您已超过30分钟未操作，为保护数据安全已自动退出，请重新登录。"))
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                # This middleware runs before MessageMiddleware, so the reason travels in the URL
+                # and the login page says it (StaffLoginView).
+                query = urlencode({"next": request.get_full_path(), "reason": IDLE_REASON})
+                return redirect(f"{reverse('accounts:login')}?{query}")
             request.session[SESSION_KEY] = now
             response = self._require_second_factor(request, user)
             if response is not None:

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from housing.regions.codes import minimal_prefixes
 from housing.regions.models import Region
@@ -33,11 +34,15 @@ class Organisation(models.Model):
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT)
     region_code = models.CharField(_("行政区划代码"), max_length=12, editable=False)
 
+    history = HistoricalRecords(verbose_name=_("机构历史"), verbose_name_plural=_("机构历史"))
+
     class Meta:
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
         ordering = ["region_code", "code"]
-        indexes = [models.Index(fields=["region_code"], name="accounts_org_rgn", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(fields=["region_code"], name="accounts_org_rgn", opclasses=["varchar_pattern_ops"])
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -93,6 +98,14 @@ class User(AbstractUser):
         Organisation, verbose_name=_("所属机构"), null=True, blank=True, on_delete=models.PROTECT
     )
 
+    # The password hash and the ID-number digest are secrets; last_login changes at every login
+    # and would drown the real changes. None of them belongs in the history.
+    history = HistoricalRecords(
+        verbose_name=_("用户历史"),
+        verbose_name_plural=_("用户历史"),
+        excluded_fields=["password", "last_login", "id_number_digest"],
+    )
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -111,6 +124,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.real_name or self.username
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounts:staff_detail", args=[self.pk])
+
+    def audit_region_code(self) -> str:
+        """Audit events about a staff account belong to its organisation's region."""
+        return self.organisation.region_code if self.organisation_id else ""
 
     @property
     def is_applicant(self) -> bool:
@@ -148,6 +170,8 @@ class RoleAssignment(models.Model):
     role = models.ForeignKey(Role, verbose_name=_("角色"), on_delete=models.PROTECT)
     region = models.ForeignKey(Region, verbose_name=_("管辖区划"), on_delete=models.PROTECT)
 
+    history = HistoricalRecords(verbose_name=_("角色授权历史"), verbose_name_plural=_("角色授权历史"))
+
     class Meta:
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
@@ -157,6 +181,10 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.role} · {self.region.name}"
+
+    def audit_region_code(self) -> str:
+        """Audit events about a grant belong to the region it grants."""
+        return self.region.code
 
 
 class PasswordHistory(models.Model):

@@ -28,7 +28,16 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
         "city_centre",
         _("市保障中心"),
         _("市级终审与公示、登记、配租配售、摇号、合同"),
-        (*_CASEWORK, "workflow.view_processtemplate"),
+        (
+            *_CASEWORK,
+            "workflow.view_processtemplate",
+            "archive.withdraw_document",
+            "notify.view_message",
+            "documents.view_documenttemplate",
+            "documents.add_documenttemplate",
+            "documents.change_documenttemplate",
+            "documents.publish_documenttemplate",
+        ),
     ),
     RoleSpec("finance_officer", _("财务"), _("预算、拨付、对账、租金收入"), ("archive.view_document",)),
     RoleSpec("project_officer", _("项目"), _("土地、项目、楼栋、房屋、移交；规划计划"), _CASEWORK),
@@ -66,5 +75,12 @@ def roles_sync() -> None:
         group.permissions.set(wanted)
 
 
-def roles_sync_after_migrate(**kwargs) -> None:
-    roles_sync()
+def roles_sync_after_migrate(*, app_config, **kwargs) -> None:
+    """post_migrate fires once per app; roles need every app's permissions, which exist only
+    after the last app's turn, so sync then (a flush in tests fires it the same way)."""
+    from django.apps import apps
+
+    # Django sends post_migrate only for apps that have a models module.
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if app_config.label == last.label:
+        roles_sync()

@@ -8,4 +8,6 @@ urlpatterns = [
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", views.StaffLogoutView.as_view(), name="logout"),
     path("otp/", views.otp_verify, name="otp"),
+    path("password/", views.StaffPasswordChangeView.as_view(), name="password_change"),
+    path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
 ]

@@ -13,9 +13,11 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
@@ -23,6 +25,43 @@ from housing.audit.services import AuditAction, audit_record
 from housing.documents.excel import xlsx_response
 
 MAX_EXPORT_ROWS = 200_000
+# Past this many matching rows a list page says "超过 10,000 条" instead of counting them all.
+LIST_COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(Paginator):
+    """A paginator that never counts more than ``count_cap`` + 1 rows.
+
+    An exact ``COUNT(*)`` over a city's million audit events or payment rows reads the whole
+    scoped range on every page view (PostgreSQL has no cached row counts); counting through
+    ``LIMIT cap+1`` costs at most cap+1 index entries, however large the table. Past the cap the
+    page says so honestly ("超过 10,000 条") and offers pages up to the cap; narrowing the filters
+    brings the exact figure back. Order does not change how many rows there are, so the count
+    drops the ordering and lets the planner pick the cheapest index.
+    """
+
+    def __init__(
+        self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count_cap=LIST_COUNT_CAP
+    ):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.count_cap = count_cap
+
+    @cached_property
+    def _bounded_count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            if self.object_list.query.is_sliced:  # already bounded by its own slice
+                return self.object_list.count()
+            return self.object_list.order_by()[: self.count_cap + 1].count()
+        return len(self.object_list)  # a list in memory is counted exactly, for free
+
+    @cached_property
+    def is_capped(self) -> bool:
+        """True when more rows match than were counted: ``count`` is then a lower bound."""
+        return isinstance(self.object_list, QuerySet) and self._bounded_count > self.count_cap
+
+    @cached_property
+    def count(self) -> int:
+        return self.count_cap if self.is_capped else self._bounded_count
 
 
 @dataclass(frozen=True)
@@ -70,6 +109,8 @@ class ScopedListView(StaffRequiredMixin, PermissionRequiredMixin, ListView):
     export_filename: str | None = None
     breadcrumbs: list[tuple[str, str | None]] = []
     raise_exception = False
+    paginator_class = CappedCountPaginator
+    count_cap = LIST_COUNT_CAP
 
     def get_permission_required(self):
         return (
@@ -104,6 +145,11 @@ class ScopedListView(StaffRequiredMixin, PermissionRequiredMixin, ListView):
                 condition |= Q(**{field: self.search_term})
             queryset = queryset.filter(condition)
         return queryset.order_by(*self.get_ordering_fields())
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(
+            queryset, per_page, orphans, allow_empty_first_page, count_cap=self.count_cap, **kwargs
+        )
 
     def get_ordering_fields(self) -> tuple[str, ...]:
         sortable = {c.sort for c in self.columns if c.sort}

@@ -21,7 +21,7 @@ def home(request):
     context = {
         "title": _("首页"),
         "tasks": tasks[:20],
-        "task_count": len(tasks),
+        "task_count": tasks.count(),
         "breadcrumbs": [(_("待办"), None)],
     }
     return render(request, "backoffice/home.html", context)

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "documents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/<str:number>/", views.verify, name="verify"),
+]

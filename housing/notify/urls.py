@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notify"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.OutboxListView.as_view(), name="outbox"),
+]

@@ -9,6 +9,10 @@ from django.utils.module_loading import import_string
 # Each subsystem adds its seeder here, in dependency order; each is idempotent.
 DEMO_SEEDERS = [
     "housing.accounts.demo.seed_demo_accounts",
+    "housing.notify.services.notify_templates_sync",
+    "housing.documents.services.document_templates_seed_demo",
+    "housing.archive.demo.seed_demo_documents",
+    "housing.workflow.demo.seed_demo_workflow",
 ]
 
 
