@@ -89,3 +89,29 @@ class RoleAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["user", "role", "region"]
     list_select_related = ["user", "role", "region"]
     raw_id_fields = ["user", "region"]
+
+
+def object_grant_inline(permission_model):
+    """An admin inline listing the users a row is granted to (核查指派), view permission only."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    target = permission_model._meta.get_field("content_object").remote_field.model
+
+    class ObjectGrantInline(admin.TabularInline):
+        model = permission_model
+        extra = 0
+        fields = ["user", "permission"]
+        raw_id_fields = ["user"]
+        verbose_name = _("指派查看人员")
+        verbose_name_plural = _("指派查看人员（区划范围以外可见）")
+
+        def formfield_for_foreignkey(self, db_field, request, **kwargs):
+            if db_field.name == "permission":
+                kwargs["queryset"] = Permission.objects.filter(
+                    content_type=ContentType.objects.get_for_model(target),
+                    codename=f"view_{target._meta.model_name}",
+                )
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    return ObjectGrantInline

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 M = TypeVar("M", bound=Model)
@@ -28,13 +28,41 @@ def scope_q(user, *, field: str = "region_code") -> Q | None:
     return condition
 
 
+def object_grant_q(model: type[Model], user) -> Q | None:
+    """Rows of ``model`` granted to ``user`` one by one (django-guardian, direct-FK models).
+
+    A model takes part by declaring ``<Model>UserObjectPermission(UserObjectPermissionBase)`` with a
+    ``content_object`` foreign key; the grant is the model's ``view_<name>`` permission (核查指派:
+    this inspector may see this case outside their region). An ``Exists`` subquery, not guardian's
+    ``get_objects_for_user``, so a list stays one indexed query however many grants there are.
+    """
+    from guardian.models import UserObjectPermission, UserObjectPermissionBase
+    from guardian.utils import get_obj_perms_model
+
+    if not user.is_authenticated or user.is_applicant:
+        return None
+    permission_model = get_obj_perms_model(model, UserObjectPermissionBase, UserObjectPermission)
+    if permission_model is UserObjectPermission:
+        return None  # no direct-FK grant table: region scope only
+    granted = permission_model.objects.filter(
+        user=user,
+        content_object=OuterRef("pk"),
+        permission__codename=f"view_{model._meta.model_name}",
+        permission__content_type__app_label=model._meta.app_label,
+    )
+    return Q(Exists(granted))
+
+
 def scope_queryset(
     queryset: QuerySet[M], user, *, field: str = "region_code", grants: Q | None = None
 ) -> QuerySet[M]:
-    """Narrow ``queryset`` to the user's region scope, plus any rows granted to the user."""
+    """Narrow ``queryset`` to the user's region scope, plus rows granted to the user one by one."""
     condition = scope_q(user, field=field)
     if condition is None:
         return queryset
+    object_grants = object_grant_q(queryset.model, user)
+    if object_grants is not None:
+        condition |= object_grants
     if grants is not None:
         condition |= grants
     return queryset.filter(condition)

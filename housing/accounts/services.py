@@ -75,3 +75,21 @@ def applicant_register(*, phone: str, id_number: str, real_name: str, password: 
     user.full_clean()
     user.save()
     return user
+
+
+@transaction.atomic
+def object_grant_view(*, obj, user: User, actor) -> None:
+    """Let ``user`` see one row outside their region (核查指派); the row's model must have a
+    direct-FK guardian grant table (see ``housing.accounts.scope.object_grant_q``)."""
+    from guardian.shortcuts import assign_perm
+
+    if user.is_applicant:
+        raise ValidationError(_("申请人账号不能被授予后台数据。"))
+    assign_perm(f"{obj._meta.app_label}.view_{obj._meta.model_name}", user, obj)
+
+
+@transaction.atomic
+def object_revoke_view(*, obj, user: User, actor) -> None:
+    from guardian.shortcuts import remove_perm
+
+    remove_perm(f"{obj._meta.app_label}.view_{obj._meta.model_name}", user, obj)

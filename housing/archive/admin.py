@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from housing.accounts.admin import ScopedAdminMixin
+from housing.accounts.admin import ScopedAdminMixin, object_grant_inline
 
-from .models import ArchiveNumberSequence, Document
+from .models import ArchiveNumberSequence, Document, DocumentUserObjectPermission
 
 
 @admin.register(Document)
@@ -30,6 +30,7 @@ class DocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["uploaded_by"]
     search_fields = ["archive_number", "name", "application_number"]
     date_hierarchy = "uploaded_at"
+    inlines = [object_grant_inline(DocumentUserObjectPermission)]
     readonly_fields = [
         "archive_number",
         "version",

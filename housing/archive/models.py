@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
 from housing.regions.models import RegionScoped
 
@@ -225,3 +226,13 @@ class Document(RegionScoped):
 
 def storage_name_for(sha256: str) -> str:
     return f"archive/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+class DocumentUserObjectPermission(UserObjectPermissionBase):
+    """A grant of one document to one user outside their region (django-guardian, direct FK)."""
+
+    content_object = models.ForeignKey(Document, verbose_name=_("档案"), on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("档案授权")
+        verbose_name_plural = _("档案授权")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from housing.accounts.admin import ScopedAdminMixin
+from housing.accounts.admin import ScopedAdminMixin, object_grant_inline
 
 from .calendar import library_knows_year
 from .models import (
@@ -18,6 +18,7 @@ from .models import (
     NodeParticipant,
     NodeTemplate,
     ProcessInstance,
+    ProcessInstanceUserObjectPermission,
     ProcessTemplate,
 )
 from .services import process_template_activate, process_template_new_version
@@ -157,7 +158,7 @@ class ProcessInstanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["state", "process_code", "is_demo"]
     list_select_related = ["current_node"]
     search_fields = ["title"]
-    inlines = [NodeInstanceInline]
+    inlines = [NodeInstanceInline, object_grant_inline(ProcessInstanceUserObjectPermission)]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in ProcessInstance._meta.fields]

@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
 from housing.regions.models import RegionScoped
 
@@ -316,3 +317,15 @@ class CalendarDay(models.Model):
     def __str__(self) -> str:
         kind = _("工作日") if self.is_working_day else _("休息日")
         return f"{self.date:%Y-%m-%d} {kind} {self.name}".strip()
+
+
+class ProcessInstanceUserObjectPermission(UserObjectPermissionBase):
+    """核查指派: one case granted to one user outside their region (django-guardian, direct FK)."""
+
+    content_object = models.ForeignKey(
+        ProcessInstance, verbose_name=_("业务流程实例"), on_delete=models.CASCADE
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("案件授权")
+        verbose_name_plural = _("案件授权")

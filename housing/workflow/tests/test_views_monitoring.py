@@ -70,3 +70,15 @@ def test_statistics_by_process_node_and_handler(client, make_case, city_admin, s
     assert handlers["street_caseworker"]["overdue"] == 1
     assert "流程统计" in response.content.decode()
     assert ProcessState.RUNNING == "running"
+
+
+def test_a_case_assigned_to_an_inspector_of_another_district_opens_for_them(
+    client, make_case, other_district_reviewer, city_admin
+):
+    from housing.accounts.services import object_grant_view
+
+    case = make_case("香洲核查案件", "440402001001", "district_review")
+    object_grant_view(obj=case, user=other_district_reviewer, actor=city_admin)  # 核查指派
+    client.force_login(other_district_reviewer)
+    assert client.get(case.get_absolute_url()).status_code == 200
+    assert "香洲核查案件" in client.get("/office/workflow/instances/").content.decode()
