@@ -21,6 +21,11 @@ urlpatterns = [
     path("office/notify/", include("housing.notify.urls")),
     path("office/documents/", include("housing.documents.office_urls")),
     path("documents/", include("housing.documents.urls")),
+    path("office/rules/", include("rules.urls")),
+    path("office/admission/", include("admission.urls")),
+    path("office/projects/", include("projects.urls")),
+    path("office/plans/", include("projects.plans.urls")),
+    path("listings/", include("projects.public_urls")),
     path("portal/messages/", include("housing.notify.portal_urls")),
     path("", include("portal.urls")),
 ]

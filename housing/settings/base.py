@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "housing.notify",
     "housing.documents",
     "housing.backoffice",
+    "rules",
+    "admission",
+    "projects",
+    "projects.plans",
     "portal",
 ]
 
