@@ -6,3 +6,35 @@ class AdmissionConfig(AppConfig):
     name = "admission"
     label = "admission"
     verbose_name = _("准入登记")
+
+    def ready(self) -> None:
+        from housing.accounts.identity import mask_id_number, mask_phone
+        from housing.audit.reveal import RevealSpec
+        from housing.audit.reveal import register as register_reveal
+        from housing.backoffice.navigation import NavItem
+        from housing.backoffice.navigation import register as register_nav
+
+        from .selectors import family_get_for_user, family_member_get_for_user
+
+        # The clear numbers are shown only on the family's detail page, one at a time, each view
+        # logged (DESIGN §4 rule 8); the getters answer 404 outside the user's scope.
+        for model_label, field, getter, mask in (
+            ("admission.family", "id_number", family_get_for_user, mask_id_number),
+            ("admission.family", "phone", family_get_for_user, mask_phone),
+            ("admission.familymember", "id_number", family_member_get_for_user, mask_id_number),
+        ):
+            register_reveal(
+                RevealSpec(
+                    model_label=model_label,
+                    field=field,
+                    get_object=getter,
+                    mask=mask,
+                    permission="admission.view_family",
+                )
+            )
+        register_nav(
+            section="admission",
+            section_title=_("准入登记"),
+            order=200,
+            items=[NavItem(_("家庭档案"), "admission:family_list", permission="admission.view_family")],
+        )

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "listings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.public_listings, name="index"),
+    path("buildings/<int:pk>/", views.public_building, name="building"),
+]

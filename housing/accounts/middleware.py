@@ -12,6 +12,9 @@ from django.urls import reverse
 
 SESSION_KEY = "last_activity"
 IDLE_REASON = "idle"
+# The stamp is rewritten at most once a minute: a session write on every request costs queries
+# on every page, and the 30-minute timeout needs no finer grain.
+STAMP_EVERY_SECONDS = 60
 
 
 class StaffIdleTimeoutMiddleware:
@@ -29,7 +32,8 @@ class StaffIdleTimeoutMiddleware:
                 # and the login page says it (StaffLoginView).
                 query = urlencode({"next": request.get_full_path(), "reason": IDLE_REASON})
                 return redirect(f"{reverse('accounts:login')}?{query}")
-            request.session[SESSION_KEY] = now
+            if last is None or now - last >= STAMP_EVERY_SECONDS:
+                request.session[SESSION_KEY] = now
             response = self._require_second_factor(request, user)
             if response is not None:
                 return response

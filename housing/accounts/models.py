@@ -143,22 +143,39 @@ class User(AbstractUser):
         return self.real_name or self.username
 
     @cached_property
-    def role_codes(self) -> frozenset[str]:
+    def role_grants(self) -> tuple[tuple[str, str, str, str], ...]:
+        """(role code, role name, region code, region name) of every role held; one query per request."""
         if not self.is_active or self.is_applicant:
-            return frozenset()
-        return frozenset(self.role_assignments.values_list("role__code", flat=True))
+            return ()
+        rows = self.role_assignments.values_list("role__code", "role__name", "region__code", "region__name")
+        return tuple(rows.order_by("region__code", "role__code"))
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(row[0] for row in self.role_grants)
+
+    @property
+    def role_names(self) -> list[str]:
+        return list(dict.fromkeys(row[1] for row in self.role_grants))
 
     @cached_property
     def scope_prefixes(self) -> list[str] | None:
         """Region prefixes this user may see; None means everything (superuser); [] means nothing."""
         if self.is_superuser:
             return None
-        if not self.is_active or self.is_applicant:
-            return []
-        codes = self.role_assignments.values_list("region__code", flat=True)
         from housing.regions.codes import scope_prefix
 
-        return minimal_prefixes({scope_prefix(code) for code in codes})
+        return minimal_prefixes({scope_prefix(row[2]) for row in self.role_grants})
+
+    @property
+    def scope_names(self) -> list[str]:
+        """Names of the regions that make up the scope (a region inside another is not repeated)."""
+        if self.scope_prefixes is None:
+            return [str(_("全部区划"))]
+        from housing.regions.codes import scope_prefix
+
+        names = {scope_prefix(row[2]): row[3] for row in self.role_grants}
+        return [names[prefix] for prefix in self.scope_prefixes]
 
 
 class RoleAssignment(models.Model):

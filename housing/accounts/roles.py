@@ -21,15 +21,83 @@ class RoleSpec:
 
 _CASEWORK = ("archive.view_document", "archive.add_document", "workflow.view_processinstance")
 
+# 规划计划 (projects.plans): everyone concerned reads plans; project officers edit plans and the
+# subsidy tables; districts draft, fill the project reserve and submit (上报) their annual plans;
+# the city approves, issues (下达) or returns them.
+_PLANS_VIEW = tuple(
+    f"plans.view_{model}"
+    for model in (
+        "housingplan",
+        "planhouseholdtarget",
+        "planmacroindicator",
+        "annualplan",
+        "annualprojectreserve",
+        "subsidystandard",
+        "rewardfactor",
+        "subsidyallocation",
+    )
+)
+_PLANS_EDIT = (
+    *_PLANS_VIEW,
+    *(
+        f"plans.{action}_{model}"
+        for model in (
+            "housingplan",
+            "planhouseholdtarget",
+            "planmacroindicator",
+            "subsidystandard",
+            "rewardfactor",
+            "subsidyallocation",
+        )
+        for action in ("add", "change")
+    ),
+)
+_PLANS_DISTRICT = (
+    *_PLANS_VIEW,
+    "plans.add_annualplan",
+    "plans.change_annualplan",
+    "plans.submit_annualplan",
+    "plans.add_annualprojectreserve",
+    "plans.change_annualprojectreserve",
+    "plans.delete_annualprojectreserve",
+)
+_PLANS_CITY = (*_PLANS_VIEW, "plans.approve_annualplan")
+
+# 建设项目 (projects): project officers keep land, projects, buildings and units and run the unit
+# lifecycle and handover; the city centre and the districts read them (and their 楼盘表).
+_PROJECTS_MODELS = (
+    "landreserve", "project", "building", "unit", "handoverbatch", "unittransfer", "unitchange",
+    "participatingcompany", "participatingperson", "progresslog", "approvalcertificate",
+    "certificatescan", "constructioncontract", "relocationcontract",
+)  # fmt: skip
+_PROJECTS_VIEW = tuple(f"projects.view_{model}" for model in _PROJECTS_MODELS)
+_PROJECTS_EDIT = (
+    *_PROJECTS_VIEW,
+    *(f"projects.{action}_{model}" for model in _PROJECTS_MODELS for action in ("add", "change")),
+    "projects.handover_unit", "projects.allocate_unit", "projects.occupy_unit",
+    "projects.repair_unit", "projects.cancel_unit", "projects.transfer_unit",
+)  # fmt: skip
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
-    RoleSpec("street_caseworker", _("街道经办"), _("受理申请、入户核查、街道初审与公示"), _CASEWORK),
-    RoleSpec("district_reviewer", _("区审核"), _("区级复审、区级公示、区级房源与补贴"), _CASEWORK),
+    RoleSpec(
+        "street_caseworker",
+        _("街道经办"),
+        _("受理申请、入户核查、街道初审与公示"),
+        (*_CASEWORK, "admission.view_family", "admission.add_family", "admission.change_family", "rules.view_ruleset"),
+    ),
+    RoleSpec(
+        "district_reviewer",
+        _("区审核"),
+        _("区级复审、区级公示、区级房源与补贴；年度计划编制上报"),
+        (*_CASEWORK, *_PLANS_DISTRICT, *_PROJECTS_VIEW, "admission.view_family", "rules.view_ruleset"),
+    ),
     RoleSpec(
         "city_centre",
         _("市保障中心"),
         _("市级终审与公示、登记、配租配售、摇号、合同"),
         (
             *_CASEWORK,
+            "admission.view_family",
             "workflow.view_processtemplate",
             "archive.withdraw_document",
             "notify.view_message",
@@ -37,10 +105,23 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "documents.add_documenttemplate",
             "documents.change_documenttemplate",
             "documents.publish_documenttemplate",
+            "rules.view_ruleset",
+            "rules.add_ruleset",
+            "rules.change_ruleset",
+            "rules.publish_ruleset",
+            "rules.view_guaranteeproject",
+            "rules.view_ruleexchangerecord",
+            *_PLANS_CITY,
+            *_PROJECTS_VIEW,
         ),
     ),
     RoleSpec("finance_officer", _("财务"), _("预算、拨付、对账、租金收入"), ("archive.view_document",)),
-    RoleSpec("project_officer", _("项目"), _("土地、项目、楼栋、房屋、移交；规划计划"), _CASEWORK),
+    RoleSpec(
+        "project_officer",
+        _("项目"),
+        _("土地、项目、楼栋、房屋、移交；规划计划"),
+        (*_CASEWORK, *_PLANS_EDIT, *_PROJECTS_EDIT),
+    ),
     RoleSpec(
         "supervisor",
         _("监督"),

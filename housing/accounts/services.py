@@ -43,7 +43,7 @@ def role_assign(*, user: User, role_code: str, region_code: str) -> RoleAssignme
     region = Region.objects.get(code=region_code)
     assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, region=region)
     user.__dict__.pop("scope_prefixes", None)
-    user.__dict__.pop("role_codes", None)
+    user.__dict__.pop("role_grants", None)
     return assignment
 
 

@@ -9,17 +9,8 @@ def backoffice(request) -> dict:
     if user is None or not user.is_authenticated or user.is_applicant:
         return {}
 
-    def scope_names():
-        from housing.regions.models import Region
-
-        if user.scope_prefixes is None:
-            return ["全部区划"]
-        codes = [p.ljust(12, "0") for p in user.scope_prefixes]
-        return list(Region.objects.filter(code__in=codes).values_list("name", flat=True))
-
-    def role_names():
-        return list(
-            user.role_assignments.select_related("role").values_list("role__name", flat=True).distinct()
-        )
-
-    return {"nav_menu": lambda: menu_for(user), "scope_names": scope_names, "role_names": role_names}
+    return {
+        "nav_menu": lambda: menu_for(user),
+        "scope_names": lambda: user.scope_names,
+        "role_names": lambda: user.role_names,
+    }

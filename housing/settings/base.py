@@ -103,6 +103,8 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+    # Sessions in Redis (DESIGN §6): web nodes share them and no page pays a database write for them.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 else:
     # No broker: the demo runs tasks in-process and caches in memory.
@@ -160,6 +162,9 @@ OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
 
 # Keyed hash for looking up ID numbers without storing them in the clear.
 ID_NUMBER_HASH_KEY = env("ID_NUMBER_HASH_KEY", default=SECRET_KEY)
+# Fernet key(s) for personal numbers stored encrypted (证件号码): comma-separated, the first encrypts and
+# every one decrypts (key rotation). Empty derives a key from SECRET_KEY: for the demo only.
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row.
 GUARDIAN_RAISE_403 = False
@@ -170,6 +175,10 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+
+# 项目地图 base tiles, e.g. an intranet tile server "https://tiles.example/{z}/{x}/{y}.png".
+# Empty: the map shows project markers on a plain grid (no internet needed).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 USE_I18N = True
 USE_TZ = True
 

@@ -13,6 +13,10 @@ DEMO_SEEDERS = [
     "housing.documents.services.document_templates_seed_demo",
     "housing.archive.demo.seed_demo_documents",
     "housing.workflow.demo.seed_demo_workflow",
+    "rules.defaults.rules_seed_demo",
+    "admission.demo.seed_demo_families",
+    "projects.demo.seed_demo_projects",
+    "projects.plans.demo.seed_demo_plans",
 ]
 
 
