@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "admission"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admission:family_list", permanent=False)),
     path("families/", views.FamilyListView.as_view(), name="family_list"),
     path("families/new/", views.family_create_view, name="family_create"),
     path("families/<int:pk>/", views.family_detail, name="family_detail"),
