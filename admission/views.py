@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from housing.archive.models import OwnerKind
 from housing.archive.views import documents_panel_context
+from housing.backoffice.access import staff_permission_required
 from housing.backoffice.listing import Column, ScopedListView
 
 from .filters import FamilyFilter
@@ -36,28 +34,6 @@ from .services import (
 )
 
 VIEW, ADD, CHANGE = "admission.view_family", "admission.add_family", "admission.change_family"
-
-
-def staff_permission_required(permission: str):
-    """Back office only: anonymous users and applicants go to the login page; staff without it get 403.
-
-    The permission is checked before the row is looked up, so a 403 never depends on whether an id
-    exists; inside the permission, an out-of-scope id is a 404 (DESIGN §4 rule 2).
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated or user.is_applicant:
-                return redirect_to_login(request.get_full_path())
-            if not user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _list_crumb() -> tuple[str, str]:

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from functools import wraps
 from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
@@ -30,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from housing.accounts.scope import code_in_scope
+from housing.backoffice.access import staff_permission_required
 from housing.backoffice.listing import Column, ScopedListView
 from housing.regions.models import Region
 
@@ -84,25 +83,6 @@ ADD = "rules.add_ruleset"
 CHANGE = "rules.change_ruleset"
 PUBLISH = "rules.publish_ruleset"
 SHA256_HEADER = "X-Content-SHA256"
-
-
-def staff_permission_required(permission: str):
-    """Back office only: anonymous users and applicants go to the login page; staff without the
-    permission get 403 before any row is looked up (a 403 never depends on whether an id exists)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated or user.is_applicant:
-                return redirect_to_login(request.get_full_path())
-            if not user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _list_crumb() -> tuple[str, str]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from housing.backoffice.access import staff_permission_required
 from housing.backoffice.listing import Column, ScopedListView
 
 from .forms import DocumentUploadForm, DocumentVersionForm, DocumentWithdrawForm, add_service_errors
@@ -32,24 +31,6 @@ from .selectors import (
 )
 from .services import document_new_version, document_open_verified, document_upload, document_withdraw
 from .storage import StorageIntegrityError
-
-
-def staff_permission_required(permission: str):
-    """Back-office only: anonymous users and applicants go to the login page; staff without the permission get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated or user.is_applicant:
-                return redirect_to_login(request.get_full_path())
-            if not user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _choice_filter(label, choices) -> django_filters.ChoiceFilter:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_fsm
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from housing.backoffice.access import require_staff_permission as _staff_with
 from housing.backoffice.listing import Column, ScopedListView
 
 from .forms import DocumentTemplateForm
@@ -34,12 +35,6 @@ def verify(request, number: str):
 
 
 # --- back office --------------------------------------------------------------------------------
-
-
-def _staff_with(request, permission: str) -> None:
-    user = request.user
-    if not user.is_authenticated or user.is_applicant or not user.has_perm(permission):
-        raise PermissionDenied
 
 
 class TemplateListView(ScopedListView):

@@ -8,7 +8,7 @@ import django_filters
 import django_fsm
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from housing.backoffice.access import require_staff_permission as _staff_with
 from housing.backoffice.listing import Column, ScopedListView
 from housing.documents.excel import XLSX_CONTENT_TYPE
 
@@ -49,12 +50,6 @@ from .models import (
 )
 
 RESERVE_PAGE_SIZE = 50
-
-
-def _staff_with(request, permission: str) -> None:
-    user = request.user
-    if not user.is_authenticated or user.is_applicant or not user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _form_data(form, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:

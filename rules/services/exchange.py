@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from housing.accounts.scope import code_in_scope
+
 from ..models import (
     ConditionCategory,
     ConditionGroup,
@@ -262,6 +264,12 @@ def ruleset_import(*, json_text: str, expected_sha256: str, actor, region_code: 
                 "SHA-256 校验值不符：收到的规则模版计算得 %(got)s，应为 %(want)s。内容可能在传输中被改动，已拒绝导入。"
             )
             % {"got": digest, "want": expected_sha256}
+        )
+    target_region = region_code or data["rule_set"]["region_code"]
+    if actor is not None and not code_in_scope(actor, target_region):
+        # A node may only receive rules into its own jurisdiction (DESIGN §4 rule 2).
+        raise ValidationError(
+            _("只能把规则模版导入到您管辖的区划（%(code)s 不在其内）。") % {"code": target_region}
         )
     project_data = data["project"]
     project, _created = GuaranteeProject.objects.get_or_create(

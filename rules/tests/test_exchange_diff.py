@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from conftest import DISTRICT_A
+from conftest import DISTRICT_A, DISTRICT_B
 from rules.models import ExchangeDirection, QuantitativeCondition, RuleExchangeRecord, RuleSetState, Standard
 from rules.selectors import ruleset_get_for_edit, ruleset_get_for_user, ruleset_list
 from rules.services import (
@@ -107,3 +107,10 @@ def test_ruleset_list_query_count_is_fixed(default_rules, city_admin, django_ass
     with django_assert_max_num_queries(3):
         rows = [(r.project.name, r.created_by) for r in ruleset_list(user=city_admin)]
     assert len(rows) == 9
+
+
+def test_import_refuses_a_region_outside_the_actors_scope(default_rules, city_admin, district_reviewer):
+    text, digest = ruleset_export(ruleset=default_rules["lianzu"], actor=city_admin)
+    with pytest.raises(ValidationError, match="只能把规则模版导入到您管辖的区划"):
+        ruleset_import(json_text=text, expected_sha256=digest, actor=district_reviewer, region_code=DISTRICT_B)
+    assert not RuleExchangeRecord.objects.filter(direction=ExchangeDirection.IMPORT).exists()
