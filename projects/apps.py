@@ -29,6 +29,12 @@ class ProjectsConfig(AppConfig):
                     _("建设项目"), "projects:project_list", permission="projects.view_project", roles=viewers
                 ),
                 NavItem(
+                    _("土地储备"),
+                    "projects:land_list",
+                    permission="projects.view_landreserve",
+                    roles=viewers,
+                ),
+                NavItem(
                     _("单体工程"),
                     "projects:building_list",
                     permission="projects.view_building",

@@ -35,6 +35,7 @@ from .models import (
     BuildingStatus,
     ConstructionMode,
     GuaranteeMode,
+    ProjectParticipation,
     ProjectType,
     Unit,
     UnitSource,
@@ -84,9 +85,16 @@ class ProjectListView(ScopedListView):
     search_fields = ("number__icontains", "name__icontains", "address__icontains")
     search_placeholder = gettext_lazy("项目编号、名称或地址")
     export_filename = "建设项目"
+    template_name = "projects/list.html"
 
     def get_base_queryset(self):
         return selectors.project_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("projects.add_project"):
+            context.update(add_url=reverse("projects:project_create"), add_label=_("新建项目"))
+        return context
 
 
 # Groups of the project's 105 fields as the 基本信息 tab shows them (empty values are left out).
@@ -190,6 +198,10 @@ def project_detail(request, pk: int):
             "party_a", "party_b", "building"
         ),
         "relocation_contracts": project.relocation_contracts.all(),
+        "participations": ProjectParticipation.objects.filter(project=project)
+        .select_related("company")
+        .order_by("company__number", "role"),
+        "people": project.people.select_related("company").order_by("number"),
         "handover_batches": project.handover_batches.all(),
         "can_handover": request.user.has_perm("projects.handover_unit")
         and any(not b.is_handed_over for b in buildings),
@@ -200,6 +212,7 @@ def project_detail(request, pk: int):
             ("progress", _("进度"), "projects/_project_progress.html"),
             ("certificates", _("证件"), "projects/_project_certificates.html"),
             ("contracts", _("合同"), "projects/_project_contracts.html"),
+            ("parties", _("参与单位与人员"), "projects/_project_parties.html"),
             ("archive", _("档案"), "archive/_documents_panel.html"),
         ],
         "transitions": [],

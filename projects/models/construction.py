@@ -57,6 +57,9 @@ class LandReserve(RegionScoped):
     def __str__(self) -> str:
         return f"{self.name}（{self.number}）"
 
+    def get_absolute_url(self) -> str:
+        return reverse("projects:land_detail", args=[self.pk])
+
 
 class Project(RegionScoped):
     """项目交换信息 (A.5.1): a housing project in the project library (项目储备库), all 105 fields.

@@ -1,4 +1,5 @@
-"""Writes of the construction subsystem: unit lifecycle, handover batches, transfers and changes.
+"""Writes of the construction subsystem: unit lifecycle, handover batches, transfers and changes;
+the back-office editing of land, projects, buildings and records lives in ``editing.py``.
 
 Every unit state change goes through ``unit_transition`` (one unit, recorded in the workflow) or
 ``handover_batch_create`` (a set-based batch, recorded once on the batch) — see docs/projects.md.
@@ -21,7 +22,7 @@ from housing.audit.services import AuditAction, audit_record
 from housing.regions.models import Region
 from housing.workflow.services import workflow_record_transition
 
-from .models import (
+from ..models import (
     ApprovalCertificate,
     Building,
     CertificateScan,
@@ -32,7 +33,7 @@ from .models import (
     UnitState,
     UnitTransfer,
 )
-from .models.construction import PERM_HANDOVER, PERM_TRANSFER
+from ..models.construction import PERM_HANDOVER, PERM_TRANSFER
 
 PROCESS_CODE = "housing_unit"
 NODE_INTAKE, NODE_STOCK, NODE_HANDED_OVER, NODE_CANCELLED = "intake", "stock", "handed_over", "cancelled"
