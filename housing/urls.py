@@ -19,6 +19,7 @@ urlpatterns = [
     path("office/archive/", include("housing.archive.urls")),
     path("office/workflow/", include("housing.workflow.urls")),
     path("office/notify/", include("housing.notify.urls")),
+    path("office/exchange/", include("housing.exchange.urls")),
     path("office/documents/", include("housing.documents.office_urls")),
     path("documents/", include("housing.documents.urls")),
     path("office/rules/", include("rules.urls")),

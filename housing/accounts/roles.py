@@ -78,18 +78,42 @@ _PROJECTS_EDIT = (
     "projects.repair_unit", "projects.cancel_unit", "projects.transfer_unit",
 )  # fmt: skip
 
+# 准入登记 applications: the street takes cases in (受理, 补件, 撤回) and reviews; each level reviews its own.
+_ADMISSION_STREET = (
+    "admission.view_application",
+    "admission.add_application",
+    "admission.change_application",
+    "admission.review_street",
+)
+_ADMISSION_DISTRICT = ("admission.view_application", "admission.review_district")
+_ADMISSION_CITY = ("admission.view_application", "admission.review_city")
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     RoleSpec(
         "street_caseworker",
         _("街道经办"),
         _("受理申请、入户核查、街道初审与公示"),
-        (*_CASEWORK, "admission.view_family", "admission.add_family", "admission.change_family", "rules.view_ruleset"),
+        (
+            *_CASEWORK,
+            "admission.view_family",
+            "admission.add_family",
+            "admission.change_family",
+            "rules.view_ruleset",
+            *_ADMISSION_STREET,
+        ),
     ),
     RoleSpec(
         "district_reviewer",
         _("区审核"),
         _("区级复审、区级公示、区级房源与补贴；年度计划编制上报"),
-        (*_CASEWORK, *_PLANS_DISTRICT, *_PROJECTS_VIEW, "admission.view_family", "rules.view_ruleset"),
+        (
+            *_CASEWORK,
+            *_PLANS_DISTRICT,
+            *_PROJECTS_VIEW,
+            "admission.view_family",
+            "rules.view_ruleset",
+            *_ADMISSION_DISTRICT,
+        ),
     ),
     RoleSpec(
         "city_centre",
@@ -98,9 +122,14 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
         (
             *_CASEWORK,
             "admission.view_family",
+            *_ADMISSION_CITY,
             "workflow.view_processtemplate",
             "archive.withdraw_document",
             "notify.view_message",
+            "exchange.view_dataset",
+            "exchange.import_dataset",
+            "exchange.view_importbatch",
+            "exchange.view_mirrorrecord",
             "documents.view_documenttemplate",
             "documents.add_documenttemplate",
             "documents.change_documenttemplate",

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "housing.workflow",
     "housing.notify",
     "housing.documents",
+    "housing.exchange",
     "housing.backoffice",
     "rules",
     "admission",
@@ -162,6 +163,10 @@ OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
 
 # Keyed hash for looking up ID numbers without storing them in the clear.
 ID_NUMBER_HASH_KEY = env("ID_NUMBER_HASH_KEY", default=SECRET_KEY)
+
+# 部门数据交换: rows per imported file; live department APIs per dataset code (see housing/exchange/adapters.py).
+EXCHANGE_IMPORT_MAX_ROWS = env.int("EXCHANGE_IMPORT_MAX_ROWS", default=50_000)
+EXCHANGE_ADAPTERS: dict[str, dict] = {}
 # Fernet key(s) for personal numbers stored encrypted (证件号码): comma-separated, the first encrypts and
 # every one decrypts (key rotation). Empty derives a key from SECRET_KEY: for the demo only.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")

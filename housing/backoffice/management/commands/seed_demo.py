@@ -17,6 +17,7 @@ DEMO_SEEDERS = [
     "admission.demo.seed_demo_families",
     "projects.demo.seed_demo_projects",
     "projects.plans.demo.seed_demo_plans",
+    "housing.exchange.demo.seed_demo_exchange",
 ]
 
 
