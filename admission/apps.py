@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _review_process_sync_after_migrate(**kwargs) -> None:
+    # One 「保障资格申请审核」 template for admission and the workflow demo (housing.workflow.demo).
+    from housing.workflow.demo import ensure_admission_review_template
+
+    ensure_admission_review_template()
 
 
 class AdmissionConfig(AppConfig):
@@ -36,5 +44,18 @@ class AdmissionConfig(AppConfig):
             section="admission",
             section_title=_("准入登记"),
             order=200,
-            items=[NavItem(_("家庭档案"), "admission:family_list", permission="admission.view_family")],
+            items=[
+                NavItem(_("家庭档案"), "admission:family_list", permission="admission.view_family"),
+                NavItem(
+                    _("待办申请"), "admission:application_queue", permission="admission.view_application"
+                ),
+                NavItem(_("申请查询"), "admission:application_list", permission="admission.view_application"),
+            ],
         )
+        # Admission owns the family's facts (家庭人口数, 人均收入, 人均面积, 低保 …) for the rules engine.
+        from rules.factors import provider_register
+
+        from .applications import FamilyFactsProvider
+
+        provider_register(FamilyFactsProvider())
+        post_migrate.connect(_review_process_sync_after_migrate, sender=self)

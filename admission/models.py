@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import django_fsm
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -545,3 +546,412 @@ def _birth_and_sex(id_number: str) -> tuple[dt.date | None, str]:
     except ValueError:
         born = None
     return born, Sex.MALE if int(id_number[16]) % 2 else Sex.FEMALE
+
+
+# --- applications (申请) and their review lifecycle --------------------------------------------------
+
+
+class ApplicationState(models.TextChoices):
+    """办理阶段 of one application (issue 4 part 3: 三审核三公示, with the side paths)."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    STREET_REVIEW = "street_review", _("街道审核")
+    STREET_PUBLICITY = "street_publicity", _("街道公示")
+    DISTRICT_REVIEW = "district_review", _("区级审核")
+    DISTRICT_PUBLICITY = "district_publicity", _("区级公示")
+    CITY_REVIEW = "city_review", _("市级审核")
+    CITY_PUBLICITY = "city_publicity", _("市级公示")
+    REGISTERED = "registered", _("准予登记")
+    REFUSED = "refused", _("不予登记")
+    RETURNED = "returned", _("退回补件")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    FROZEN = "frozen", _("异议冻结")
+
+
+class ReviewLevel(models.TextChoices):
+    STREET = "street", _("街道")
+    DISTRICT = "district", _("区级")
+    CITY = "city", _("市级")
+
+
+S = ApplicationState
+REVIEW_STATES = (S.STREET_REVIEW, S.DISTRICT_REVIEW, S.CITY_REVIEW)
+PUBLICITY_STATES = (S.STREET_PUBLICITY, S.DISTRICT_PUBLICITY, S.CITY_PUBLICITY)
+# An application in one of these holds its people: nobody in it may be in another application.
+INACTIVE_STATES = (S.DRAFT, S.WITHDRAWN, S.REFUSED)
+OPEN_STATES = (S.SUBMITTED, *REVIEW_STATES, *PUBLICITY_STATES, S.RETURNED, S.FROZEN)
+STATE_LEVEL = {
+    S.SUBMITTED: ReviewLevel.STREET,
+    S.STREET_REVIEW: ReviewLevel.STREET,
+    S.STREET_PUBLICITY: ReviewLevel.STREET,
+    S.DISTRICT_REVIEW: ReviewLevel.DISTRICT,
+    S.DISTRICT_PUBLICITY: ReviewLevel.DISTRICT,
+    S.CITY_REVIEW: ReviewLevel.CITY,
+    S.CITY_PUBLICITY: ReviewLevel.CITY,
+}
+LEVEL_PERMISSION = {
+    ReviewLevel.STREET: "admission.review_street",
+    ReviewLevel.DISTRICT: "admission.review_district",
+    ReviewLevel.CITY: "admission.review_city",
+}
+
+
+class RefusalReason(models.TextChoices):
+    """不予登记原因 (coded, so refusals can be counted by cause)."""
+
+    INCOME_OVER_LIMIT = "income_over_limit", _("家庭收入超过标准")
+    HOUSING_OVER_LIMIT = "housing_over_limit", _("住房面积超过标准")
+    ASSETS_OVER_LIMIT = "assets_over_limit", _("家庭资产超过标准")
+    HUKOU_NOT_MET = "hukou_not_met", _("户籍或居住年限不符合条件")
+    FALSE_DECLARATION = "false_declaration", _("虚报、隐瞒家庭情况")
+    OBJECTION_UPHELD = "objection_upheld", _("公示异议经核查属实")
+    MISSING_DOCUMENTS = "missing_documents", _("逾期未补齐材料")
+    OTHER = "other", _("其他")
+
+
+def _application_level(application: Application) -> str | None:
+    state = application.state
+    if state == S.RETURNED:
+        state = application.returned_from
+    elif state == S.FROZEN:
+        state = application.frozen_from
+    return STATE_LEVEL.get(state)
+
+
+def _may_act_at_level(application: Application, user) -> bool:
+    """django-fsm ``permission=``: the reviewer role of the level the case is at."""
+    level = _application_level(application)
+    return bool(level) and user.has_perm(LEVEL_PERMISSION[level])
+
+
+class Application(RegionScoped):
+    """申请 (A.3.8 申请编号 onward): one family's application for one guarantee project and mode.
+
+    ``region_code`` is the family's (the street/community that takes the case in).
+    """
+
+    receipt_number = models.CharField(_("申请编号"), max_length=32, unique=True, editable=False)
+    family = models.ForeignKey(
+        Family, verbose_name=_("申请家庭"), on_delete=models.PROTECT, related_name="applications"
+    )
+    project_code = models.CharField(_("拟保障项目类别"), max_length=32)
+    mode_code = models.CharField(_("拟住房保障方式"), max_length=32)
+    state = django_fsm.FSMField(
+        _("办理阶段"), max_length=20, choices=ApplicationState.choices, default=S.DRAFT, protected=True
+    )
+    # Where a 补件 return or an objection freeze goes back to (same level, issue 4 part 3).
+    returned_from = models.CharField(
+        _("退回时所处阶段"), max_length=20, choices=ApplicationState.choices, blank=True, default=""
+    )
+    supplement_items = models.TextField(_("需补正材料"), blank=True, default="")
+    frozen_from = models.CharField(
+        _("冻结时所处阶段"), max_length=20, choices=ApplicationState.choices, blank=True, default=""
+    )
+    street_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("街道审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    district_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("区级审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    city_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("市级审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refusal_reason = models.CharField(
+        _("不予登记原因"), max_length=24, choices=RefusalReason.choices, blank=True, default=""
+    )
+    refusal_text = models.TextField(_("不予登记说明"), blank=True, default="")
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    stage_entered_at = models.DateTimeField(_("进入本阶段时间"), default=timezone.now)
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("申请")
+        verbose_name_plural = _("申请")
+        indexes = [
+            *RegionScoped.Meta.indexes,
+            models.Index(fields=["region_code", "state"], name="admission_app_rgn_state"),
+        ]
+        permissions = [
+            ("review_street", _("街道审核与公示")),
+            ("review_district", _("区级审核与公示")),
+            ("review_city", _("市级审核与公示")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admission:application_detail", args=[self.pk])
+
+    @property
+    def level(self) -> str | None:
+        """审核层级 the case is at (a returned or frozen case: the level it left)."""
+        return _application_level(self)
+
+    @property
+    def is_active(self) -> bool:
+        return self.state not in INACTIVE_STATES
+
+    # The transitions: no side effects here (services record the workflow and the reviewers).
+    @django_fsm.transition(
+        field=state, source=S.DRAFT, target=S.SUBMITTED, permission="admission.add_application"
+    )
+    def submit(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state, source=S.SUBMITTED, target=S.STREET_REVIEW, permission=_may_act_at_level
+    )
+    def accept(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state, source=S.STREET_REVIEW, target=S.STREET_PUBLICITY, permission=_may_act_at_level
+    )
+    def street_approve(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state, source=S.STREET_PUBLICITY, target=S.DISTRICT_REVIEW, permission=_may_act_at_level
+    )
+    def street_publicity_close(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state, source=S.DISTRICT_REVIEW, target=S.DISTRICT_PUBLICITY, permission=_may_act_at_level
+    )
+    def district_approve(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state, source=S.DISTRICT_PUBLICITY, target=S.CITY_REVIEW, permission=_may_act_at_level
+    )
+    def district_publicity_close(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state, source=S.CITY_REVIEW, target=S.CITY_PUBLICITY, permission=_may_act_at_level
+    )
+    def city_approve(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state, source=S.CITY_PUBLICITY, target=S.REGISTERED, permission=_may_act_at_level
+    )
+    def city_publicity_close(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state,
+        source=[S.SUBMITTED, *REVIEW_STATES, S.FROZEN],
+        target=S.REFUSED,
+        permission=_may_act_at_level,
+    )
+    def refuse(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state, source=list(REVIEW_STATES), target=S.RETURNED, permission=_may_act_at_level
+    )
+    def request_supplement(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state,
+        source=S.RETURNED,
+        target=django_fsm.RETURN_VALUE(*REVIEW_STATES),
+        permission="admission.review_street",
+    )
+    def resubmit(self) -> str:
+        # 补件后回到退回时的同一级审核 (issue 4 part 3).
+        return self.returned_from
+
+    @django_fsm.transition(
+        field=state,
+        source=[S.DRAFT, S.SUBMITTED, *REVIEW_STATES, *PUBLICITY_STATES, S.RETURNED],
+        target=S.WITHDRAWN,
+        permission="admission.review_street",
+    )
+    def withdraw(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state, source=list(PUBLICITY_STATES), target=S.FROZEN, permission=_may_act_at_level
+    )
+    def freeze(self) -> None:
+        pass
+
+    @django_fsm.transition(
+        field=state,
+        source=S.FROZEN,
+        target=django_fsm.RETURN_VALUE(*PUBLICITY_STATES),
+        permission=_may_act_at_level,
+    )
+    def release(self) -> str:
+        return self.frozen_from
+
+
+class ApplicationHousing(models.Model):
+    """申请家庭住房信息 (A.3.9): a dwelling the family lives in or owns."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请编号"), on_delete=models.CASCADE, related_name="housings"
+    )
+    housing_number = models.CharField(_("房屋编号"), max_length=32, blank=True, default="")
+    registration_year = models.PositiveSmallIntegerField(_("准入登记年度"), default=current_year)
+    address_county = models.CharField(_("房屋地址-县（市）-区"), max_length=50, blank=True, default="")
+    address_street = models.CharField(_("房屋地址-街道"), max_length=50, blank=True, default="")
+    address_community = models.CharField(_("房屋地址-社区"), max_length=50, blank=True, default="")
+    address_road = models.CharField(
+        _("房屋地址-路（街、里、巷、小区）"), max_length=100, blank=True, default=""
+    )
+    address_number = models.CharField(_("房屋地址-号"), max_length=20, blank=True, default="")
+    address_building = models.CharField(_("房屋地址-座（栋）"), max_length=20, blank=True, default="")
+    address_room = models.CharField(_("房屋地址-室"), max_length=20, blank=True, default="")
+    occupancy = models.CharField(_("房屋住用状况"), max_length=50, blank=True, default="")
+    title_certificate_number = models.CharField(_("产权证编号"), max_length=50, blank=True, default="")
+    owner_name = models.CharField(_("产权人姓名"), max_length=50, blank=True, default="")
+    owner_id_masked = models.CharField(_("产权人身份证"), max_length=18, blank=True, default="")
+    owner_is_member = models.BooleanField(_("产权人是否家庭成员"), default=False)
+    owner_organisation = models.CharField(_("产权单位"), max_length=100, blank=True, default="")
+    owner_organisation_code = models.CharField(
+        _("产权单位组织机构代码"), max_length=18, blank=True, default=""
+    )
+    nature = models.CharField(_("房屋性质"), max_length=50, blank=True, default="")
+    housing_type = models.CharField(_("房屋类型"), max_length=50, blank=True, default="")
+    completeness = models.CharField(_("成套情况"), max_length=20, blank=True, default="")
+    condition = models.CharField(_("房屋完好程度"), max_length=20, blank=True, default="")
+    structure = models.CharField(_("房屋结构"), max_length=20, blank=True, default="")
+    layout = models.CharField(_("房屋户型"), max_length=20, blank=True, default="")
+    facilities = models.CharField(_("房屋配套设施"), max_length=100, blank=True, default="")
+    property_management = models.CharField(_("小区物业管理模式"), max_length=50, blank=True, default="")
+    floor_area = models.DecimalField(_("建筑面积"), default=0, **AREA)
+    built_year = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
+    rent = models.DecimalField(_("租金"), default=0, **MONEY)
+    ownership_share_class = models.CharField(_("住房产权比例分类"), max_length=20, blank=True, default="")
+    tenure = models.CharField(_("产权性质"), max_length=20, blank=True, default="")
+    ownership_share = models.DecimalField(
+        _("产权比例"), max_digits=5, decimal_places=2, default=100, validators=[MinValueValidator(0)]
+    )
+    value = models.DecimalField(_("房屋价值"), default=0, **MONEY)
+    property_company = models.CharField(_("物业单位"), max_length=100, blank=True, default="")
+    address_category = models.CharField(_("家庭成员房屋地址类别"), max_length=20, blank=True, default="")
+    disposal_intention = models.CharField(
+        _("房屋配给后原住房处置意向"), max_length=100, blank=True, default=""
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("申请家庭住房信息")
+        verbose_name_plural = _("申请家庭住房信息")
+
+    def __str__(self) -> str:
+        return self.housing_number or f"{self.address_road}{self.address_number}"
+
+
+class AssetCategory(models.TextChoices):
+    """资产类别."""
+
+    DEPOSIT = "deposit", _("存款")
+    SECURITIES = "securities", _("有价证券")
+    VEHICLE = "vehicle", _("机动车辆")
+    BUSINESS = "business", _("经营性资产")
+    REAL_ESTATE = "real_estate", _("非住宅房产")
+    OTHER = "other", _("其他")
+
+
+class ApplicationAsset(models.Model):
+    """申请家庭资产信息 (A.3.11)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请编号"), on_delete=models.CASCADE, related_name="assets"
+    )
+    asset_number = models.CharField(_("资产编号"), max_length=32, blank=True, default="")
+    registration_year = models.PositiveSmallIntegerField(_("准入登记年度"), default=current_year)
+    owner_name = models.CharField(_("所有人姓名"), max_length=50)
+    category = models.CharField(_("资产类别"), max_length=16, choices=AssetCategory.choices)
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    total_value = models.DecimalField(_("总价值"), default=0, **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("申请家庭资产信息")
+        verbose_name_plural = _("申请家庭资产信息")
+
+    def __str__(self) -> str:
+        return f"{self.owner_name} {self.get_category_display()}"
+
+
+class ProposedPlan(models.Model):
+    """拟保障实施方案信息 (A.3.14): what the rules engine proposed at street review, with its trace."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请编号"), on_delete=models.CASCADE, related_name="plans"
+    )
+    plan_number = models.CharField(_("方案编号"), max_length=40, blank=True, default="")
+    stage = models.CharField(_("办理阶段"), max_length=20, choices=ApplicationState.choices)
+    project_code = models.CharField(_("拟保障项目类别"), max_length=32)
+    mode_code = models.CharField(_("拟住房保障方式"), max_length=32)
+    ruleset_id = models.PositiveIntegerField(_("保障准入条件编号"), null=True, blank=True)
+    ruleset_version = models.PositiveIntegerField(_("规则模版版本"), null=True, blank=True)
+    ruleset_name = models.CharField(_("规则模版名称"), max_length=200, blank=True, default="")
+    eligible = models.BooleanField(_("是否符合条件"), null=True, blank=True)
+    standard_amount = models.DecimalField(
+        _("标准额度"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    subsidy_amount = models.DecimalField(
+        _("拟补贴额度"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    allotted_area = models.DecimalField(
+        _("拟配给房屋面积"), null=True, blank=True, max_digits=10, decimal_places=2
+    )
+    allotted_layout = models.CharField(_("拟配给房屋户型"), max_length=50, blank=True, default="")
+    facts = models.JSONField(_("核算依据"), default=dict, blank=True)
+    evaluation = models.JSONField(_("核算过程"), default=dict, blank=True)
+    error = models.TextField(_("核算失败原因"), blank=True, default="")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("拟保障实施方案")
+        verbose_name_plural = _("拟保障实施方案")
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.plan_number

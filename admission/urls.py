@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import application_views, views
 
 app_name = "admission"
 
@@ -14,4 +14,17 @@ urlpatterns = [
     path("families/<int:pk>/members/new/", views.member_add, name="member_add"),
     path("families/<int:pk>/members/<int:member_pk>/edit/", views.member_edit, name="member_edit"),
     path("families/<int:pk>/members/<int:member_pk>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "families/<int:family_pk>/applications/new/",
+        application_views.application_create_view,
+        name="application_create",
+    ),
+    path("applications/", application_views.ApplicationListView.as_view(), name="application_list"),
+    path("applications/queue/", application_views.ApplicationQueueView.as_view(), name="application_queue"),
+    path("applications/<int:pk>/", application_views.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/<str:name>/",
+        application_views.application_transition_view,
+        name="application_transition",
+    ),
 ]
