@@ -18,15 +18,17 @@ from .services import process_instance_advance, process_instance_start
 ADMISSION_REVIEW_CODE = "admission_review"
 
 # (code, name, kind, handler role, time limit in working days, publicity days)
+# Defaults of the admission issue: reviews street 20, district 15, city 15 working days; each
+# publicity 7 working days (not counted in the review limits). A region changes them in the admin.
 ADMISSION_REVIEW_NODES = [
     ("submit", "申请提交", NodeKind.START, "", None, None),
     ("accept", "受理", NodeKind.TASK, "street_caseworker", 5, None),
-    ("street_review", "街道审核", NodeKind.TASK, "street_caseworker", 5, None),
-    ("street_publicity", "街道公示", NodeKind.PUBLICITY, "street_caseworker", None, 5),
-    ("district_review", "区审核", NodeKind.TASK, "district_reviewer", 5, None),
-    ("district_publicity", "区公示", NodeKind.PUBLICITY, "district_reviewer", None, 5),
-    ("city_review", "市审核", NodeKind.TASK, "city_centre", 7, None),
-    ("city_publicity", "市公示", NodeKind.PUBLICITY, "city_centre", None, 5),
+    ("street_review", "街道审核", NodeKind.TASK, "street_caseworker", 20, None),
+    ("street_publicity", "街道公示", NodeKind.PUBLICITY, "street_caseworker", None, 7),
+    ("district_review", "区审核", NodeKind.TASK, "district_reviewer", 15, None),
+    ("district_publicity", "区公示", NodeKind.PUBLICITY, "district_reviewer", None, 7),
+    ("city_review", "市审核", NodeKind.TASK, "city_centre", 15, None),
+    ("city_publicity", "市公示", NodeKind.PUBLICITY, "city_centre", None, 7),
     ("register", "登记", NodeKind.END, "city_centre", 7, None),
 ]
 # Returns for correction (退回): lower priority than the forward links, so only taken by name.
@@ -39,7 +41,7 @@ ADMISSION_REVIEW_RETURNS = [
 # (title, region code, current node code or "" when finished, working days since it was received)
 DEMO_CASES = [
     ("演示：张*明家庭申请", "440402001001", "accept", 1),
-    ("演示：李*华家庭申请", "440402001002", "street_review", 8),
+    ("演示：李*华家庭申请", "440402001002", "street_review", 22),
     ("演示：王*芳家庭申请", "440402001003", "street_publicity", 2),
     ("演示：陈*强家庭申请", "440402002001", "street_review", 1),
     ("演示：刘*英家庭申请", "440402002002", "district_review", 3),

@@ -155,9 +155,10 @@ def test_due_date_skips_the_holiday_and_counts_the_make_up_days(make_case, stree
 
 
 def test_publicity_node_runs_for_its_publicity_days(make_case):
-    # Five working days after Fri 25 Sep 2026: 28, 29, 30 Sep, (1–7 Oct National Day) 8, 9 Oct.
+    # Seven working days after Fri 25 Sep 2026: 28, 29, 30 Sep, (1–7 Oct National Day) 8, 9 Oct,
+    # the make-up Saturday 10 Oct, and Mon 12 Oct.
     case = make_case("公示案件", "440402001001", "street_publicity", received=at(D(2026, 9, 25)))
-    assert case.current_node.due_date == D(2026, 10, 9)
+    assert case.current_node.due_date == D(2026, 10, 12)
 
 
 def test_cancelling_a_case_closes_its_open_node(make_case, street_caseworker):

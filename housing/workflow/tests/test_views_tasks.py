@@ -13,7 +13,7 @@ def _ago(working_days: int):
 def test_inbox_holds_my_roles_tasks_in_my_scope_soonest_first(
     make_case, street_caseworker, other_street_caseworker, district_reviewer, other_district_reviewer
 ):
-    late = make_case("翠香超期案件", "440402001001", "street_review", received=_ago(8))
+    late = make_case("翠香超期案件", "440402001001", "street_review", received=_ago(25))
     fresh = make_case("翠香新案件", "440402001002", "accept", received=_ago(0))
     make_case("梅华案件", "440402002001", "accept")
     district = make_case("区审核案件", "440402001003", "district_review")
@@ -27,7 +27,7 @@ def test_inbox_holds_my_roles_tasks_in_my_scope_soonest_first(
 
 
 def test_home_page_shows_my_tasks_with_the_overdue_badge(client, make_case, street_caseworker):
-    make_case("翠香超期案件", "440402001001", "street_review", received=_ago(8))
+    make_case("翠香超期案件", "440402001001", "street_review", received=_ago(25))
     make_case("梅华案件", "440402002001", "accept")
     client.force_login(street_caseworker)
     page = client.get("/office/").content.decode()
@@ -40,7 +40,7 @@ def test_task_list_filters_overdue_and_pins_queries(
 ):
     for i in range(25):
         make_case(f"按期案件{i:02d}", "440402001001", "accept")
-    make_case("超期案件", "440402001002", "street_review", received=_ago(9))
+    make_case("超期案件", "440402001002", "street_review", received=_ago(25))
     make_case("梅华案件", "440402002001", "accept")
     client.force_login(street_caseworker)
     # Constant, whatever the row count: session, user, scope, menu, count, one page, calendar.
