@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django.conf import settings
@@ -35,11 +36,14 @@ class AdapterError(Exception):
     """The source could not answer (timeout, HTTP error, malformed reply); the message is for users."""
 
 
-class DepartmentAdapter:
+class DepartmentAdapter(ABC):
+    """Where a department's facts about one person come from: the local mirror or a live API."""
+
     source_name = ""
 
+    @abstractmethod
     def lookup(self, dataset_code: str, id_number: str) -> list[dict]:
-        raise NotImplementedError
+        """The person's records in one dataset (empty when not found); AdapterError when unreachable."""
 
 
 class MirrorAdapter(DepartmentAdapter):
