@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from housing.accounts.identity import normalise_id_number
-from housing.backoffice.forms import BootstrapFormMixin
+from housing.backoffice.forms import BootstrapFormMixin, add_service_errors
 
 # 中国大陆手机号码: 11 digits starting with 1.
 PHONE_RE = re.compile(r"^1\d{10}$")
@@ -89,20 +89,7 @@ class ApplicantRegistrationForm(BootstrapFormMixin, forms.Form):
         return cleaned
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        """Put the service's field errors beside their fields; anything else goes on top."""
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
-        # BootstrapFormMixin marks invalid widgets in full_clean(), which ran before these errors.
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                if "is-invalid" not in attrs.get("class", ""):
-                    attrs["class"] = attrs.get("class", "") + " is-invalid"
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-error"
+        add_service_errors(self, exc)
 
 
 class PortalLoginForm(BootstrapFormMixin, AuthenticationForm):

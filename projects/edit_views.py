@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from housing.accounts.scope import get_in_scope_or_404, scope_queryset
+from housing.backoffice.access import require_staff_permission as _staff_with
 from housing.backoffice.listing import Column, ScopedListView
 
 from . import selectors
@@ -37,7 +38,6 @@ from .forms import (
 )
 from .models import LandReserve, Project, ProjectType
 from .services import editing as services
-from .views import _staff_with
 
 FORM_TEMPLATE = "projects/edit_form.html"
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from housing.accounts.scope import scope_queryset
-from housing.backoffice.forms import BootstrapFormMixin
+from housing.backoffice.forms import BootstrapFormMixin, add_service_errors
 from housing.regions.codes import Level
 from housing.regions.models import Region
 
@@ -157,17 +157,7 @@ class ServiceModelForm(BootstrapFormMixin, forms.ModelForm):
         ]
 
     def apply_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for name, errors in exc.error_dict.items():
-            field = name if name in self.fields else None
-            self.add_error(field, errors if field else [e for error in errors for e in error.messages])
-            if field:
-                widget = self.fields[field].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"id_{self.add_prefix(field)}-error"
+        add_service_errors(self, exc)
 
 
 def _project_names(first: str, last: str, *, without: tuple[str, ...] = ()) -> tuple[str, ...]:

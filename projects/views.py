@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from housing.archive.views import documents_panel_context
 from housing.audit.services import AuditAction, audit_record
+from housing.backoffice.access import require_staff_permission as _staff_with
+from housing.backoffice.forms import add_service_errors
 from housing.backoffice.listing import Column, ScopedListView
 from housing.documents.excel import xlsx_response
 from housing.regions.models import Region
@@ -43,12 +45,6 @@ from .models import (
 )
 
 VIEWER_ROLES = ("project_officer", "city_centre", "district_reviewer")
-
-
-def _staff_with(request, permission: str) -> None:
-    user = request.user
-    if not user.is_authenticated or user.is_applicant or not user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _region_names(codes) -> dict[str, str]:
@@ -273,11 +269,7 @@ def handover_create(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 
 from housing.accounts.scope import code_in_scope
 from housing.backoffice.access import staff_permission_required
+from housing.backoffice.forms import add_service_errors as _add_errors
 from housing.backoffice.listing import Column, ScopedListView
 from housing.regions.models import Region
 
@@ -96,18 +97,6 @@ def _detail_url(ruleset: RuleSet, tab: str = "") -> str:
 
 def _ruleset_crumbs(ruleset: RuleSet, *tail: tuple[str, str | None]) -> list:
     return [_list_crumb(), (f"{ruleset.project.name} 第{ruleset.version}版", _detail_url(ruleset)), *tail]
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError beside the fields it names (errors for fields the form does not
-    show go to the top), so the user sees each message where it belongs."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _form_page(request, *, form, title, breadcrumbs, cancel_url, submit_label, intro="", extra=None):

@@ -90,12 +90,3 @@ class DocumentVersionForm(FileCheckMixin, BootstrapFormMixin, forms.Form):
 
 class DocumentWithdrawForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the matching field, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from housing.backoffice.access import staff_permission_required
+from housing.backoffice.forms import add_service_errors
 from housing.backoffice.listing import Column, ScopedListView
 
-from .forms import DocumentUploadForm, DocumentVersionForm, DocumentWithdrawForm, add_service_errors
+from .forms import DocumentUploadForm, DocumentVersionForm, DocumentWithdrawForm
 from .models import Category, Document, DocumentStatus, OwnerKind, Stage
 from .selectors import (
     document_get_for_user,

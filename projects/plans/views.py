@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from housing.backoffice.access import require_staff_permission as _staff_with
+from housing.backoffice.forms import add_service_errors as _show_errors
 from housing.backoffice.listing import Column, ScopedListView
 from housing.documents.excel import XLSX_CONTENT_TYPE
 
@@ -54,15 +55,6 @@ RESERVE_PAGE_SIZE = 50
 
 def _form_data(form, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.Meta.fields if name not in exclude}
-
-
-def _show_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError beside the field it names, or on top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _form_page(request, *, form, title: str, breadcrumbs, cancel_url: str):
