@@ -32,6 +32,7 @@ from .applications import (
     application_transition,
 )
 from .models import RefusalReason
+from .panels import application_panels
 from .selectors import family_get_for_user
 
 VIEW, ADD = "admission.view_application", "admission.add_application"
@@ -111,6 +112,7 @@ def application_detail(request, pk: int):
         for spec in application_available_transitions(application=application, user=request.user)
         if spec.name in ("refuse", "request_supplement")
     ]
+    panel_tabs, panel_context, panel_actions = application_panels(request=request, application=application)
     context = {
         "object": application,
         "application": application,
@@ -127,7 +129,10 @@ def application_detail(request, pk: int):
             ("plan", _("拟保障方案"), "admission/_application_plan.html"),
             ("records", _("办理记录"), "admission/_application_records.html"),
             ("archive", _("档案"), "archive/_documents_panel.html"),
+            *panel_tabs,
         ],
+        "panel_actions": panel_actions,
+        **panel_context,
         **documents_panel_context(user=request.user, owner=application, owner_kind=OwnerKind.CASE),
     }
     return render(request, "admission/application_detail.html", context)

@@ -58,4 +58,11 @@ class AdmissionConfig(AppConfig):
         from .applications import FamilyFactsProvider
 
         provider_register(FamilyFactsProvider())
+        from .casework import hooks as casework_hooks
+        from .checks import hooks as checks_hooks
+        from .publicity import hooks as publicity_hooks
+        from .registry import hooks as registry_hooks
+
+        for hooks in (casework_hooks, checks_hooks, publicity_hooks, registry_hooks):
+            hooks.ready()
         post_migrate.connect(_review_process_sync_after_migrate, sender=self)

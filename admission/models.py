@@ -955,3 +955,11 @@ class ProposedPlan(models.Model):
 
     def __str__(self) -> str:
         return self.plan_number
+
+
+# The other parts of admission keep their models in their own packages; importing them here registers
+# them under the ``admission`` app label.
+from .casework.models import *  # noqa: E402, F403
+from .checks.models import *  # noqa: E402, F403
+from .publicity.models import *  # noqa: E402, F403
+from .registry.models import *  # noqa: E402, F403

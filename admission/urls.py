@@ -2,6 +2,10 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import application_views, views
+from .casework import urls as casework_urls
+from .checks import urls as checks_urls
+from .publicity import urls as publicity_urls
+from .registry import urls as registry_urls
 
 app_name = "admission"
 
@@ -27,4 +31,12 @@ urlpatterns = [
         application_views.application_transition_view,
         name="application_transition",
     ),
+]
+
+# The parts' own pages, in the same ``admission`` namespace.
+urlpatterns += [
+    *casework_urls.urlpatterns,
+    *checks_urls.urlpatterns,
+    *publicity_urls.urlpatterns,
+    *registry_urls.urlpatterns,
 ]
