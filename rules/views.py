@@ -31,6 +31,7 @@ from housing.accounts.scope import code_in_scope
 from housing.backoffice.access import staff_permission_required
 from housing.backoffice.forms import add_service_errors as _add_errors
 from housing.backoffice.listing import Column, ScopedListView
+from housing.regions.codes import Level, scope_prefix
 from housing.regions.models import Region
 
 from . import selectors
@@ -91,7 +92,7 @@ def _list_crumb() -> tuple[str, str]:
 
 
 def _detail_url(ruleset: RuleSet, tab: str = "") -> str:
-    url = reverse("rules:ruleset_detail", args=[ruleset.pk])
+    url = ruleset.get_absolute_url()
     return f"{url}#{tab}" if tab else url
 
 
@@ -250,15 +251,6 @@ def ruleset_detail(request, pk: int):
     can_publish = _may(user, PUBLISH, ruleset)
     versions = list(selectors.ruleset_versions(user=user, ruleset=ruleset))
     transitions = []
-    if ruleset.state == RuleSetState.ACTIVE and _may(user, ADD, ruleset):
-        transitions.append(
-            {
-                "name": "copy",
-                "label": _("修改（复制为新草稿）"),
-                "url": reverse("rules:ruleset_copy", args=[ruleset.pk]),
-                "style": "outline-primary",
-            }
-        )
     if ruleset.state == RuleSetState.ACTIVE and can_publish:
         transitions.append(
             {
@@ -287,6 +279,7 @@ def ruleset_detail(request, pk: int):
         "region": Region.objects.filter(code=ruleset.region_code).first(),
         "can_change": can_change,
         "can_activate": ruleset.is_editable and can_publish,
+        "copy_targets": _copy_targets(user, ruleset) if ruleset.state == RuleSetState.ACTIVE else [],
         "transitions": transitions,
         "tabs": [
             ("info", _("基本信息"), "rules/_tab_info.html"),
@@ -440,12 +433,32 @@ def ruleset_retire_view(request, pk: int):
     return redirect(_detail_url(ruleset))
 
 
+def _copy_targets(user, ruleset: RuleSet) -> list[tuple[str, str]]:
+    """Where the user may copy an active version to: its own region and the districts inside it.
+
+    A district's own version starts as a copy of the city's (修改 → 复制为新草稿 → 选择本区).
+    """
+    if not user.has_perm(ADD):
+        return []
+    candidates = Region.objects.filter(
+        code__startswith=scope_prefix(ruleset.region_code), level__lte=Level.DISTRICT
+    ).order_by("level", "code")
+    return [(r.code, r.name) for r in candidates if code_in_scope(user, r.code)]
+
+
 @require_POST
 @staff_permission_required(ADD)
 def ruleset_copy(request, pk: int):
-    ruleset = selectors.ruleset_get_for_edit(user=request.user, pk=pk)
+    ruleset = selectors.ruleset_get_for_user(user=request.user, pk=pk)
+    target = request.POST.get("region_code") or ruleset.region_code
+    if target not in dict(_copy_targets(request.user, ruleset)):
+        messages.error(
+            request,
+            _("不能复制到区划 %(code)s：不在您的数据范围内，或不在本版本的区划之内。") % {"code": target},
+        )
+        return redirect(_detail_url(ruleset))
     try:
-        draft = ruleset_copy_to_draft(ruleset=ruleset, actor=request.user)
+        draft = ruleset_copy_to_draft(ruleset=ruleset, actor=request.user, region_code=target)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -99,6 +99,11 @@ class RuleSet(django_fsm.FSMModelMixin, RegionScoped):
     def __str__(self) -> str:
         return f"{self.name}（第{self.version}版）"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("rules:ruleset_detail", args=[self.pk])
+
     @property
     def is_editable(self) -> bool:
         return self.state == RuleSetState.DRAFT

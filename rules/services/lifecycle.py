@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from housing.audit.services import AuditAction, audit_record
+from housing.regions.codes import scope_prefix
 
 from ..engine import rules_cache_bump
 from ..factors import factors_all
@@ -306,6 +307,14 @@ def ruleset_copy_to_draft(*, ruleset: RuleSet, actor, region_code: str | None = 
     """
     source = RuleSet.objects.select_related("project").get(pk=ruleset.pk)
     region = region_code or source.region_code
+    if not region.startswith(scope_prefix(source.region_code)):
+        # A version applies to its region and the regions inside it; a copy can only narrow that.
+        raise ValidationError(
+            {
+                "region_code": _("只能复制到本版本所在区划或其下级区划（%(code)s）。")
+                % {"code": source.region_code}
+            }
+        )
     draft = ruleset_create(
         project=source.project,
         region_code=region,

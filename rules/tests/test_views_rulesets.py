@@ -29,6 +29,7 @@ from rules.services import (
 pytestmark = pytest.mark.django_db
 
 OTHER_CITY = "440300000000"
+DISTRICT_A = "440402000000"
 
 
 def _detail(ruleset) -> str:
@@ -162,6 +163,28 @@ def test_active_version_items_cannot_be_edited(client, city_admin, lianzu):
 
 
 # --- copy, draft editing ----------------------------------------------------------------------------
+
+
+def test_city_admin_copies_the_city_version_into_a_district_version(client, city_admin, lianzu):
+    client.force_login(city_admin)
+    page = client.get(_detail(lianzu)).content.decode()
+    assert 'name="region_code"' in page and "香洲区" in page
+    response = client.post(reverse("rules:ruleset_copy", args=[lianzu.pk]), {"region_code": DISTRICT_A})
+    draft = RuleSet.objects.get(project=lianzu.project, region_code=DISTRICT_A)
+    assert response["Location"] == _detail(draft)
+    assert (draft.version, draft.state, draft.copied_from_id) == (1, RuleSetState.DRAFT, lianzu.pk)
+    assert _income(draft).upper == Decimal("1549")
+
+
+def test_copy_to_a_region_outside_the_version_changes_nothing(client, city_admin, lianzu):
+    client.force_login(city_admin)
+    before = RuleSet.objects.count()
+    response = client.post(
+        reverse("rules:ruleset_copy", args=[lianzu.pk]), {"region_code": OTHER_CITY}, follow=True
+    )
+    assert "不能复制到区划 440300000000" in response.content.decode()
+    assert RuleSet.objects.count() == before
+
 
 
 def test_copy_makes_a_new_draft_with_the_same_content(client, city_admin, lianzu):
