@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from housing.accounts.admin import ScopedAdminMixin
 
-from .models import Family, FamilyMember
+from .models import Application, ApplicationAsset, ApplicationHousing, Family, FamilyMember, ProposedPlan
 
 SENSITIVE_EXCLUDED = ("id_number", "agent_id_number", "phone", "agent_phone")
 
@@ -123,3 +123,57 @@ class FamilyMemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("联系电话"))
     def masked_phone(self, obj):
         return obj.masked_phone
+
+
+# --- applications: looked up here, changed only through the back office's lifecycle services -----------
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ApplicationHousingInline(_ReadOnlyInline):
+    model = ApplicationHousing
+    fields = ("housing_number", "address_road", "nature", "floor_area", "rent", "value")
+
+
+class ApplicationAssetInline(_ReadOnlyInline):
+    model = ApplicationAsset
+    fields = ("asset_number", "owner_name", "category", "quantity", "total_value")
+
+
+class ProposedPlanInline(_ReadOnlyInline):
+    model = ProposedPlan
+    fields = ("plan_number", "mode_code", "eligible", "subsidy_amount", "allotted_area", "reviewed_at")
+
+
+@admin.register(Application)
+class ApplicationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """申请: read-only. Every step needs an opinion and the business checks of ``application_transition``."""
+
+    list_display = ["receipt_number", "family", "project_code", "mode_code", "state", "region_code"]
+    list_filter = ["state", "project_code", "mode_code"]
+    search_fields = ["=receipt_number", "=region_code"]
+    list_select_related = ["family"]
+    show_full_result_count = False
+    inlines = [ApplicationHousingInline, ApplicationAssetInline, ProposedPlanInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*(f"family__{f}" for f in SENSITIVE_EXCLUDED))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
