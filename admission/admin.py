@@ -177,3 +177,7 @@ class ApplicationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The parts' records (publicity, casework, registry), registered in their own module.
+from . import parts_admin  # noqa: E402, F401

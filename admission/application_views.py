@@ -31,11 +31,17 @@ from .applications import (
     application_create,
     application_transition,
 )
+from .casework.filters import ApplicationFilter
 from .models import RefusalReason
 from .panels import application_panels
 from .selectors import family_get_for_user
 
 VIEW, ADD = "admission.view_application", "admission.add_application"
+# 公示期满 is taken by the publicity batches (Celery beat, system actor) and 冻结/解除冻结 by recording and
+# deciding an objection (admission/publicity, docs/admission_publicity.md): no button for people here.
+NOT_FOR_PEOPLE = frozenset(
+    ("street_publicity_close", "district_publicity_close", "city_publicity_close", "freeze", "release")
+)
 
 
 def _list_crumb() -> tuple[str, str]:
@@ -59,16 +65,14 @@ class ApplicationListView(ScopedListView):
     title = gettext_lazy("申请查询")
     permission_required = VIEW
     columns = COLUMNS
+    filterset_class = ApplicationFilter  # 办理阶段, 区划, 提交日期 (admission.casework)
     search_fields = ("receipt_number",)  # the search itself is the selector's (below)
     search_placeholder = gettext_lazy("申请编号、申请人姓名或完整证件号码")
     default_ordering = ("-pk",)
     export_filename = "申请"
 
     def get_base_queryset(self):
-        return application_list(
-            user=self.request.user,
-            filters={"q": self.request.GET.get("q", "")[:100], "state": self.request.GET.get("state", "")},
-        )
+        return application_list(user=self.request.user, filters={"q": self.request.GET.get("q", "")[:100]})
 
     def get_queryset(self):
         fields, self.search_fields = self.search_fields, ()
@@ -88,7 +92,7 @@ class ApplicationQueueView(ApplicationListView):
     default_ordering = (F("due_date").asc(nulls_last=True), "stage_entered_at", "pk")
 
     def get_base_queryset(self):
-        return application_queue(user=self.request.user)
+        return application_queue(user=self.request.user, filters={"q": self.request.GET.get("q", "")[:100]})
 
 
 @staff_permission_required(VIEW)
@@ -105,7 +109,7 @@ def application_detail(request, pk: int):
         }
         for spec in application_available_transitions(application=application, user=request.user)
         # 不予登记 and 退回补件 need more than an opinion: their own form page.
-        if spec.name not in ("refuse", "request_supplement")
+        if spec.name not in ("refuse", "request_supplement") and spec.name not in NOT_FOR_PEOPLE
     ]
     special = [
         spec
@@ -162,7 +166,7 @@ class TransitionForm(BootstrapFormMixin, forms.Form):
 @staff_permission_required(VIEW)
 def application_transition_view(request, pk: int, name: str):
     application = application_get_for_user(user=request.user, pk=pk)
-    if name not in TRANSITIONS:
+    if name not in TRANSITIONS or name in NOT_FOR_PEOPLE:
         raise Http404
     form = TransitionForm(request.POST or None, name=name)
     # The one-field buttons on the detail page post here directly.

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from housing.accounts.scope import code_in_scope
+from housing.accounts.system import SYSTEM_USERNAME
 from housing.regions.codes import scope_prefix
 from housing.regions.models import Region
-from housing.workflow.models import ProcessInstance, ProcessState
+from housing.workflow.models import NodeInstance, NodeState, ProcessInstance, ProcessState
 from housing.workflow.services import process_instance_cancel, workflow_record_transition
 
 from .models import (
@@ -202,6 +203,8 @@ def application_available_transitions(*, application: Application, user) -> list
 
 def _check_one_level_per_reviewer(application: Application, *, actor) -> None:
     """同一人不得在两级审核同一案件 (issue 4 part 3)."""
+    if actor.get_username() == SYSTEM_USERNAME:
+        return  # the automatic path approves every level as the system actor (issue 4 part 6)
     level = application.level
     for other_level, field in REVIEWER_FIELD.items():
         if other_level == level:
@@ -286,6 +289,11 @@ def application_transition(
         )
     if not django_fsm.has_transition_perm(method, actor):
         raise PermissionDenied(_("您没有在本阶段办理此操作的权限。"))
+    if name.endswith("_publicity_close"):
+        # Once a case is in a publicity batch, the batch ends its publicity (system actor, Celery beat).
+        from .publicity.services import publicity_close_check
+
+        publicity_close_check(application=application, actor=actor)
     spec = TRANSITIONS[name]
     level = application.level
     if spec.is_review:
@@ -323,9 +331,35 @@ def application_transition(
     application.full_clean(exclude=["state"])  # protected FSM field: set by transitions only
     application.save()
     _record(application, actor=actor, name=name, from_state=from_state, opinion=opinion)
+    application_due_date_refresh(application=application)
+    if application.state in (S.REGISTERED, S.REFUSED):
+        # 登记簿 and 轮候 in this transaction; the notice (PDF, SMS) after commit (issue 4 parts 9–10).
+        from .registry.services import registry_on_decision
+
+        registry_on_decision(application=application, actor=actor, level=level)
     if name == "street_approve":
         application_plan_propose(application=application, actor=actor, on_date=on_date)
+    # 部门核查 on submission, and an automatic case's next level, as Celery jobs after commit (parts 5–6).
+    from .checks.services import application_checks_after_transition
+
+    application_checks_after_transition(application=application, name=name)
     return application
+
+
+def application_due_date_refresh(*, application: Application) -> None:
+    """Copy the open node's due date (working days, from the workflow template) onto the case."""
+    due = (
+        NodeInstance.objects.filter(
+            process__process_code=PROCESS_CODE,
+            process__object_id=str(application.pk),
+            process__state=ProcessState.RUNNING,
+            state=NodeState.OPEN,
+        )
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    Application.objects.filter(pk=application.pk).update(due_date=due)
+    application.due_date = due
 
 
 # --- the proposed plan (拟保障实施方案, issue 4 part 7) ------------------------------------------------

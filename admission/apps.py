@@ -65,4 +65,10 @@ class AdmissionConfig(AppConfig):
 
         for hooks in (casework_hooks, checks_hooks, publicity_hooks, registry_hooks):
             hooks.ready()
+        from .timeline_parts import register as register_timeline_parts
+
+        register_timeline_parts()
+        from . import support_views
+
+        support_views.ready()  # 支持对象管理 (A.3.17/A.3.18): admin and menu
         post_migrate.connect(_review_process_sync_after_migrate, sender=self)

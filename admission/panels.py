@@ -35,9 +35,7 @@ class ApplicationPanel:
     title: Any
     template: str
     context: Callable[[HttpRequest, Any], dict[str, Any]] = field(default=lambda request, application: {})
-    actions: Callable[[HttpRequest, Any], list[PanelAction]] = field(
-        default=lambda request, application: []
-    )
+    actions: Callable[[HttpRequest, Any], list[PanelAction]] = field(default=lambda request, application: [])
     permission: str | None = None
     order: int = 100
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import application_views, views
+from . import application_views, support_views, views
 from .casework import urls as casework_urls
 from .checks import urls as checks_urls
 from .publicity import urls as publicity_urls
@@ -40,3 +40,6 @@ urlpatterns += [
     *publicity_urls.urlpatterns,
     *registry_urls.urlpatterns,
 ]
+
+# 支持对象管理 (A.3.17/A.3.18): support_unit_* and support_person_* pages.
+urlpatterns += support_views.support_urlpatterns()

@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/", include("housing.documents.urls")),
     path("office/rules/", include("rules.urls")),
     path("office/admission/", include("admission.urls")),
+    path("office/allocation/", include("allocation.urls")),
     path("office/projects/", include("projects.urls")),
     path("office/plans/", include("projects.plans.urls")),
     path("listings/", include("projects.public_urls")),

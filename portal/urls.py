@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import lottery_views, views
 
 app_name = "portal"
 
@@ -10,4 +10,12 @@ urlpatterns = [
     path("portal/login/", views.PortalLoginView.as_view(), name="login"),
     path("portal/logout/", views.PortalLogoutView.as_view(), name="logout"),
     path("portal/me/", views.me, name="me"),
+    path("publicity/", include("portal.publicity_views")),  # 公示公告 (admission publicity, no login)
+    path("lottery/", lottery_views.lottery_list, name="lottery_list"),
+    path("lottery/verify/", lottery_views.lottery_verify, name="lottery_verify"),
+    path("lottery/<str:number>/", lottery_views.lottery_detail, name="lottery_detail"),
+    path(
+        "lottery/<str:number>/entrants.txt", lottery_views.lottery_entrant_file, name="lottery_entrant_file"
+    ),
+    path("lottery/<str:number>/result.txt", lottery_views.lottery_result_file, name="lottery_result_file"),
 ]

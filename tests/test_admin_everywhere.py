@@ -1,4 +1,5 @@
 """Django admin works in Chinese for every model, with the same data scope as the back office."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,7 +27,8 @@ def test_every_region_owned_model_admin_is_scoped():
     unscoped = [
         model._meta.label
         for model, model_admin in _project_admins()
-        if any(f.name in REGION_FIELDS for f in model._meta.get_fields()) and not isinstance(model_admin, ScopedAdminMixin)
+        if any(f.name in REGION_FIELDS for f in model._meta.get_fields())
+        and not isinstance(model_admin, ScopedAdminMixin)
     ]
     assert unscoped == []
 

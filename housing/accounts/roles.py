@@ -84,9 +84,42 @@ _ADMISSION_STREET = (
     "admission.add_application",
     "admission.change_application",
     "admission.review_street",
+    "admission.view_homeinspection",  # 入户核查: may be sent on a home visit, sees the region's visits
 )
-_ADMISSION_DISTRICT = ("admission.view_application", "admission.review_district")
-_ADMISSION_CITY = ("admission.view_application", "admission.review_city")
+_ADMISSION_DISTRICT = (
+    "admission.view_application",
+    "admission.review_district",
+    "admission.view_homeinspection",
+)
+_ADMISSION_CITY = ("admission.view_application", "admission.review_city", "admission.view_homeinspection")
+# 部门核查 (issue 4 part 5): every review level sees the department checks of its cases.
+_DEPARTMENT_CHECKS = ("admission.view_departmentcheck",)
+_ADMISSION_STREET += _DEPARTMENT_CHECKS
+_ADMISSION_DISTRICT += _DEPARTMENT_CHECKS
+_ADMISSION_CITY += _DEPARTMENT_CHECKS
+# 登记簿、轮候名册、复核申请 (issue 4 parts 9–10): every level reads them and records appeals at its window;
+# the city keeps the guarantee status (实施保障、保障退出、年审年度).
+_REGISTRY = (
+    "admission.view_registryentry",
+    "admission.view_waitlistentry",
+    "admission.view_reviewappeal",
+    "admission.add_reviewappeal",
+)
+_ADMISSION_STREET += _REGISTRY
+_ADMISSION_DISTRICT += _REGISTRY
+_ADMISSION_CITY += (*_REGISTRY, "admission.change_registryentry")
+# 公示与举报 (issue 4 part 8): every level reads batches and objections and records reports; compiling,
+# publishing, assigning and deciding need that level's review permission (review_street …).
+_PUBLICITY = ("admission.view_publicitybatch", "admission.view_objection", "admission.add_objection")
+_ADMISSION_STREET += _PUBLICITY
+_ADMISSION_DISTRICT += _PUBLICITY
+_ADMISSION_CITY += _PUBLICITY
+# 支持对象管理 (A.3.17/A.3.18): the city records suppliers' applications and reviews them (审核核定).
+_ADMISSION_CITY += tuple(
+    f"admission.{action}_{model}"
+    for model in ("supplierunitapproval", "supplierpersonapproval")
+    for action in ("view", "add", "approve")
+)
 
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -142,6 +175,9 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "rules.view_ruleexchangerecord",
             *_PLANS_CITY,
             *_PROJECTS_VIEW,
+            "allocation.view_lottery",
+            "allocation.run_lottery",
+            "allocation.void_lottery",
         ),
     ),
     RoleSpec("finance_officer", _("财务"), _("预算、拨付、对账、租金收入"), ("archive.view_document",)),
@@ -155,7 +191,14 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
         "supervisor",
         _("监督"),
         _("专项检查、投诉、信用、考核、预警"),
-        ("archive.view_document", "workflow.view_processinstance", "audit.view_auditevent"),
+        (
+            "archive.view_document",
+            "workflow.view_processinstance",
+            "audit.view_auditevent",
+            # 作废摇号须两人：监督员可复核市保障中心提出的作废申请。
+            "allocation.view_lottery",
+            "allocation.void_lottery",
+        ),
     ),
     RoleSpec("statistician", _("统计"), _("报表、填报、汇总、调查"), ("workflow.view_processinstance",)),
     RoleSpec(

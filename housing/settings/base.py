@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "admission",
     "projects",
     "projects.plans",
+    "allocation",
     "portal",
 ]
 
@@ -125,6 +126,11 @@ CELERY_BEAT_SCHEDULE = {
     "notify-send-pending": {
         "task": "housing.notify.tasks.send_pending_messages",
         "schedule": timedelta(minutes=5),
+    },
+    # 公示期满: close published batches whose end date has passed (idempotent, so hourly is safe).
+    "admission-close-due-publicity": {
+        "task": "admission.publicity.tasks.close_due_publicity_batches",
+        "schedule": timedelta(hours=1),
     },
 }
 
@@ -211,6 +217,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@housing.local")
 
 # Public base URL printed in QR codes of issued documents.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# 复核申请: calendar days after the 不予登记通知书 within which a refused applicant may appeal (issue 4 part 9).
+ADMISSION_APPEAL_DAYS = env.int("ADMISSION_APPEAL_DAYS", default=5)
 
 # Audit events younger than this cannot be purged.
 AUDIT_MIN_RETENTION_DAYS = 180
@@ -234,7 +242,9 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
         # Chatty at INFO: every PDF step, every font subset, every eager task.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -80,6 +80,17 @@ class GuaranteeMode(EnabledFields):
     )
     kind = models.CharField(_("保障方式"), max_length=32, choices=ModeKind.choices)
     name = models.CharField(_("名称"), max_length=100, blank=True)
+    # 自动受理、自动核查、自动审批 (issue 4 part 6; admission/checks decides, docs/admission_checks.md).
+    auto_approval = models.BooleanField(
+        _("自动审批"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "是：提交后自动受理、核查部门数据并审批，不通过的转人工；否：人工审核；"
+            "留空：高层次人才项目自动，其余人工。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("保障对象保障方式")

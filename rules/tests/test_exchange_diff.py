@@ -112,5 +112,7 @@ def test_ruleset_list_query_count_is_fixed(default_rules, city_admin, django_ass
 def test_import_refuses_a_region_outside_the_actors_scope(default_rules, city_admin, district_reviewer):
     text, digest = ruleset_export(ruleset=default_rules["lianzu"], actor=city_admin)
     with pytest.raises(ValidationError, match="只能把规则模版导入到您管辖的区划"):
-        ruleset_import(json_text=text, expected_sha256=digest, actor=district_reviewer, region_code=DISTRICT_B)
+        ruleset_import(
+            json_text=text, expected_sha256=digest, actor=district_reviewer, region_code=DISTRICT_B
+        )
     assert not RuleExchangeRecord.objects.filter(direction=ExchangeDirection.IMPORT).exists()

@@ -186,7 +186,6 @@ def test_copy_to_a_region_outside_the_version_changes_nothing(client, city_admin
     assert RuleSet.objects.count() == before
 
 
-
 def test_copy_makes_a_new_draft_with_the_same_content(client, city_admin, lianzu):
     client.force_login(city_admin)
     response = client.post(reverse("rules:ruleset_copy", args=[lianzu.pk]))

@@ -17,6 +17,7 @@ def _allow_orm_beside_playwright():
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
 
+
 RESULTS_DIR = Path(__file__).resolve().parent.parent.parent / "test-results"
 PHONE_VIEWPORT = {"width": 375, "height": 812}
 

@@ -18,6 +18,13 @@ DEMO_SEEDERS = [
     "projects.demo.seed_demo_projects",
     "projects.plans.demo.seed_demo_plans",
     "housing.exchange.demo.seed_demo_exchange",
+    # Admission's cases through every stage, then each part's records on top of them.
+    "admission.demo_cases.seed_demo_cases",
+    "admission.checks.demo.seed_demo_checks",
+    "admission.publicity.demo.seed_demo_publicity",
+    "admission.casework.demo.seed_demo_casework",
+    "admission.registry.demo.seed_demo_registry",
+    "allocation.demo.seed_demo_lottery",
 ]
 
 

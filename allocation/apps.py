@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _lottery_process_sync_after_migrate(**kwargs) -> None:
+    from .workflow import ensure_lottery_template
+
+    ensure_lottery_template()
+
+
+class AllocationConfig(AppConfig):
+    name = "allocation"
+    label = "allocation"
+    verbose_name = _("配给管理")
+
+    def ready(self) -> None:
+        from housing.backoffice.navigation import NavItem
+        from housing.backoffice.navigation import register as register_nav
+
+        register_nav(
+            section="allocation",
+            section_title=_("配给管理"),
+            order=400,
+            items=[NavItem(_("摇号"), "allocation:lottery_list", permission="allocation.view_lottery")],
+        )
+        post_migrate.connect(_lottery_process_sync_after_migrate, sender=self)

@@ -1,0 +1,176 @@
+"""The lottery algorithm HS-LOTTERY-1, written so anyone can recompute a draw (DESIGN §4 rule 9).
+
+Pure Python, no Django: the public verification page, ``manage.py lottery_verify`` and the draw itself use
+these functions, and ``docs/lottery.md`` states the same steps in words for a re-implementation in any
+language. Changing anything here is a new algorithm version, never an edit of this one.
+
+1. Entrant file: one line per entrant, ``<priority round>\\t<receipt number>\\n`` (ASCII, LF), sorted by
+   round (as an integer, ascending), then by receipt number (byte order). Its SHA-256 is published.
+2. Seed: the event seed (entered at the draw) alone, or ``<event seed>|<public value>`` when a public
+   value was fixed in advance; as UTF-8 bytes it is the HMAC key.
+3. Score of an entrant: lowercase hex of HMAC-SHA256(key = seed, message = receipt number in ASCII).
+4. Order: by round ascending (priority rounds first), then score ascending (as a string, which is the
+   same as comparing the 32 bytes), then receipt number. Rank = position in that order, from 1.
+5. Result file: ``<rank>\\t<round>\\t<receipt number>\\t<score>\\n`` in rank order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+ALGORITHM_VERSION = "HS-LOTTERY-1"
+
+RECEIPT_PATTERN = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+SEED_PATTERN = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+
+
+class LotteryFileError(ValueError):
+    """A file or value that is not in the canonical form; the message is shown to people (Chinese)."""
+
+
+@dataclass(frozen=True, order=True)
+class Entrant:
+    priority_round: int
+    receipt_number: str
+
+
+class DrawnEntrant(NamedTuple):
+    rank: int
+    priority_round: int
+    receipt_number: str
+    score: str
+
+
+def _check_entrant(entrant: Entrant) -> None:
+    if not RECEIPT_PATTERN.match(entrant.receipt_number):
+        raise LotteryFileError(f"申请编号“{entrant.receipt_number}”只能由字母、数字和“-”组成，最长 64 位。")
+    if entrant.priority_round < 1:
+        raise LotteryFileError(f"申请编号 {entrant.receipt_number} 的优先轮次必须是从 1 开始的整数。")
+
+
+def canonical_order(entrants: Iterable[Entrant]) -> list[Entrant]:
+    rows = list(entrants)
+    for entrant in rows:
+        _check_entrant(entrant)
+    rows.sort(key=lambda e: (e.priority_round, e.receipt_number.encode("ascii")))
+    seen: set[str] = set()
+    for entrant in rows:
+        if entrant.receipt_number in seen:
+            raise LotteryFileError(f"申请编号 {entrant.receipt_number} 重复出现，每户只能参加一次。")
+        seen.add(entrant.receipt_number)
+    return rows
+
+
+def entrant_file(entrants: Iterable[Entrant]) -> bytes:
+    """The canonical entrant file (step 1)."""
+    return "".join(f"{e.priority_round}\t{e.receipt_number}\n" for e in canonical_order(entrants)).encode(
+        "ascii"
+    )
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_entrant_file(data: bytes, *, expected_sha256: str = "") -> list[Entrant]:
+    """Entrants of a file, refused unless it is exactly canonical (so its hash means one thing).
+
+    With ``expected_sha256`` (the draw reading the file it froze itself) a matching hash stands for the
+    canonical check: the file is the one that was checked and published.
+    """
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise LotteryFileError("参加人名单文件只能包含 ASCII 字符。") from exc
+    if text and not text.endswith("\n"):
+        raise LotteryFileError("参加人名单文件的每一行（含最后一行）都必须以换行符（LF）结束。")
+    entrants = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[0].isdigit():
+            raise LotteryFileError(f"第 {number} 行格式不对：应为“轮次<TAB>申请编号”。")
+        entrants.append(Entrant(int(parts[0]), parts[1]))
+    if expected_sha256 and sha256_hex(data) == expected_sha256:
+        return entrants
+    if entrant_file(entrants) != data:
+        raise LotteryFileError("参加人名单文件不是规范格式（排序、换行或空白不符），无法据此核验。")
+    return entrants
+
+
+def final_seed(event_seed: str, public_value: str = "") -> str:
+    """Step 2: the seed the HMAC uses."""
+    event_seed = event_seed.strip()
+    if not SEED_PATTERN.match(event_seed):
+        raise LotteryFileError("现场种子只能由字母、数字和“-”组成（例如公证员监督下摇出的 6 位数字）。")
+    public_value = public_value.strip()
+    if public_value and not SEED_PATTERN.match(public_value):
+        raise LotteryFileError("公开参数只能由字母、数字和“-”组成。")
+    return f"{event_seed}|{public_value}" if public_value else event_seed
+
+
+def score(seed: str, receipt_number: str) -> str:
+    """Step 3."""
+    return hmac.new(seed.encode("utf-8"), receipt_number.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def draw(entrants: Iterable[Entrant], seed: str) -> list[DrawnEntrant]:
+    """Steps 3–4: every entrant with its rank."""
+    key = seed.encode("utf-8")
+    rows = list(entrants)
+    for entrant in rows:
+        _check_entrant(entrant)
+    if len({e.receipt_number for e in rows}) != len(rows):
+        canonical_order(rows)  # names the duplicate
+    # hmac.digest is the one-shot (C) form of HMAC-SHA256; the same value as hmac.new(...).hexdigest().
+    scored = [
+        (
+            e.priority_round,
+            hmac.digest(key, e.receipt_number.encode("ascii"), "sha256").hex(),
+            e.receipt_number,
+        )
+        for e in rows
+    ]
+    scored.sort()
+    return [DrawnEntrant(rank, r, receipt, s) for rank, (r, s, receipt) in enumerate(scored, start=1)]
+
+
+def result_file(drawn: Iterable[DrawnEntrant]) -> bytes:
+    """Step 5."""
+    return "".join(f"{d.rank}\t{d.priority_round}\t{d.receipt_number}\t{d.score}\n" for d in drawn).encode(
+        "ascii"
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    message: str
+    entrant_sha256: str
+    result_sha256: str
+
+
+def verify(*, entrant_bytes: bytes, seed: str, result_bytes: bytes) -> Verification:
+    """Recompute the draw from the entrant file and seed and compare it with a published result file."""
+    entrants = parse_entrant_file(entrant_bytes)
+    expected = result_file(draw(entrants, seed))
+    entrant_hash, result_hash = sha256_hex(entrant_bytes), sha256_hex(expected)
+    if expected == result_bytes:
+        return Verification(
+            True, f"核验一致：{len(entrants)} 户的顺序与公布结果完全相同。", entrant_hash, result_hash
+        )
+    got = result_bytes.decode("ascii", errors="replace").splitlines()
+    for number, line in enumerate(expected.decode("ascii").splitlines(), start=1):
+        if number > len(got) or got[number - 1] != line:
+            shown = got[number - 1] if number <= len(got) else "（缺少此行）"
+            return Verification(
+                False,
+                f"核验不一致：第 {number} 行应为“{line}”，公布结果为“{shown}”。",
+                entrant_hash,
+                result_hash,
+            )
+    return Verification(False, "核验不一致：公布结果的行数多于参加人数。", entrant_hash, result_hash)

@@ -1,0 +1,58 @@
+"""Reads of allocation: every back-office read takes the user and applies the region scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from housing.accounts.scope import get_in_scope_or_404, scope_queryset
+
+from . import lottery_algorithm as algorithm
+from .models import Lottery, LotteryEntrant, LotteryResult, LotteryState
+
+
+def lottery_list(*, user) -> QuerySet[Lottery]:
+    return scope_queryset(Lottery.objects.defer("entrant_file"), user)
+
+
+def lottery_get_for_user(*, user, pk: int) -> Lottery:
+    return get_in_scope_or_404(Lottery.objects.defer("entrant_file"), user, pk=pk)
+
+
+def lottery_public_list() -> QuerySet[Lottery]:
+    """摇号公告: every lottery whose list is frozen (hash published), newest first."""
+    return Lottery.objects.exclude(state=LotteryState.DRAFT).defer("entrant_file").order_by("-pk")
+
+
+def lottery_public_get(*, number: str) -> Lottery:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(lottery_public_list(), number=number)
+
+
+def lottery_entrants(*, lottery: Lottery) -> QuerySet:
+    """The results in rank order once drawn, otherwise the entrants in the entrant file's order."""
+    if lottery.drawn_at:
+        names = LotteryEntrant.objects.filter(lottery=lottery, receipt_number=OuterRef("receipt_number"))
+        return (
+            LotteryResult.objects.filter(lottery=lottery)
+            .annotate(masked_name=Subquery(names.values("masked_name")[:1]))
+            .order_by("rank")
+        )
+    return (
+        LotteryEntrant.objects.filter(lottery=lottery)
+        .only("receipt_number", "priority_round", "masked_name")
+        .order_by("priority_round", "receipt_number")
+    )
+
+
+def lottery_result_lines(*, lottery: Lottery) -> Iterator[bytes]:
+    """The result file (algorithm step 5), streamed from the stored ranks."""
+    rows = (
+        LotteryResult.objects.filter(lottery=lottery)
+        .order_by("rank")
+        .values_list("rank", "priority_round", "receipt_number", "score")
+    )
+    for rank, priority_round, receipt, score in rows.iterator(chunk_size=5000):
+        yield algorithm.result_file([algorithm.DrawnEntrant(rank, priority_round, receipt, score)])

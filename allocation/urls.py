@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "allocation"
+
+urlpatterns = [
+    path("lotteries/", views.LotteryListView.as_view(), name="lottery_list"),
+    path("lotteries/new/", views.lottery_create_view, name="lottery_create"),
+    path("lotteries/<int:pk>/", views.lottery_detail, name="lottery_detail"),
+    path("lotteries/<int:pk>/freeze/", views.lottery_freeze_view, name="lottery_freeze"),
+    path("lotteries/<int:pk>/draw/", views.lottery_draw_view, name="lottery_draw"),
+    path("lotteries/<int:pk>/void/", views.lottery_void_request_view, name="lottery_void_request"),
+    path("lotteries/<int:pk>/void/confirm/", views.lottery_void_confirm_view, name="lottery_void_confirm"),
+]
