@@ -31,8 +31,14 @@ S = ApplicationState
 
 
 def _with_names(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    from rules.models import GuaranteeProject
+
     return queryset.select_related("family").annotate(
-        region_name=Subquery(Region.objects.filter(code=OuterRef("region_code")).values("name")[:1])
+        region_name=Subquery(Region.objects.filter(code=OuterRef("region_code")).values("name")[:1]),
+        # The project's name for lists (the same code may exist per region; any of them names it).
+        project_name=Subquery(
+            GuaranteeProject.objects.filter(code=OuterRef("project_code")).order_by("pk").values("name")[:1]
+        ),
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from housing.archive.models import OwnerKind
 from housing.archive.views import documents_panel_context
 from housing.backoffice.access import staff_permission_required
-from housing.backoffice.forms import BootstrapFormMixin
+from housing.backoffice.forms import BootstrapFormMixin, add_service_errors
 from housing.backoffice.listing import Column, ScopedListView
 from housing.regions.codes import scope_prefix
 
@@ -29,6 +29,7 @@ from .applications import (
     TRANSITIONS,
     application_available_transitions,
     application_create,
+    application_plan_revise,
     application_transition,
 )
 from .casework.filters import ApplicationFilter
@@ -53,7 +54,7 @@ COLUMNS = [
     Column(gettext_lazy("申请人姓名"), "family.applicant_name"),
     Column(gettext_lazy("证件号码"), "family.id_number_masked"),
     Column(gettext_lazy("区划"), lambda a: a.region_name or a.region_code, sort="region_code"),
-    Column(gettext_lazy("保障项目"), "project_code"),
+    Column(gettext_lazy("保障项目"), lambda a: getattr(a, "project_name", None) or a.project_code),
     Column(gettext_lazy("办理阶段"), "state", sort="state"),
     Column(gettext_lazy("进入本阶段"), "stage_entered_at", sort="stage_entered_at"),
 ]
@@ -124,6 +125,8 @@ def application_detail(request, pk: int):
         "title": _("申请：%(number)s") % {"number": application.receipt_number},
         "breadcrumbs": [_list_crumb(), (application.receipt_number, None)],
         "plan": application.plans.first(),
+        "can_revise_plan": application.state in ("district_review", "city_review")
+        and request.user.has_perm(f"admission.review_{application.level}"),
         "nodes": list(application_nodes(application=application)),
         "transitions": transitions,
         "special_transitions": special,
@@ -250,5 +253,57 @@ def application_create_view(request, family_pk: int):
             "cancel_url": family.get_absolute_url(),
             "submit_label": _("建立申请"),
             "intro": "",
+        },
+    )
+
+
+class PlanReviseForm(BootstrapFormMixin, forms.Form):
+    subsidy_amount = forms.DecimalField(
+        label=gettext_lazy("拟补贴额度"), max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+    standard_amount = forms.DecimalField(
+        label=gettext_lazy("标准额度"), max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+    allotted_area = forms.DecimalField(
+        label=gettext_lazy("拟配给房屋面积"), max_digits=8, decimal_places=2, min_value=0, required=False
+    )
+    allotted_layout = forms.CharField(label=gettext_lazy("拟配给房屋户型"), max_length=50, required=False)
+    reason = forms.CharField(label=gettext_lazy("调整理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@staff_permission_required(VIEW)
+def application_plan_revise_view(request, pk: int):
+    """区、市审核调整拟保障方案（须填理由）; an approval without a change confirms the plan."""
+    application = application_get_for_user(user=request.user, pk=pk)
+    latest = application.plans.first()
+    initial = {
+        f: getattr(latest, f)
+        for f in ("subsidy_amount", "standard_amount", "allotted_area", "allotted_layout")
+    }
+    form = PlanReviseForm(request.POST or None, initial=initial if latest else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_plan_revise(application=application, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("拟保障方案已调整。"))
+            return redirect(application.get_absolute_url())
+    return render(
+        request,
+        "admission/form.html",
+        {
+            "form": form,
+            "title": _("调整拟保障方案"),
+            "breadcrumbs": [
+                _list_crumb(),
+                (application.receipt_number, application.get_absolute_url()),
+                (_("调整拟保障方案"), None),
+            ],
+            "cancel_url": application.get_absolute_url(),
+            "submit_label": _("保存调整"),
+            "intro": _(
+                "审核通过即确认街道提出的方案；只有需要改变额度、面积或户型时才在此调整，并写明理由。"
+            ),
         },
     )

@@ -29,6 +29,7 @@ from housing.workflow.services import process_instance_cancel, workflow_record_t
 
 from .models import (
     INACTIVE_STATES,
+    LEVEL_PERMISSION,
     Application,
     ApplicationState,
     Family,
@@ -339,6 +340,8 @@ def application_transition(
         registry_on_decision(application=application, actor=actor, level=level)
     if name == "street_approve":
         application_plan_propose(application=application, actor=actor, on_date=on_date)
+    elif name in ("district_approve", "city_approve"):
+        application_plan_confirm(application=application, actor=actor, level=level)
     # 部门核查 on submission, and an automatic case's next level, as Celery jobs after commit (parts 5–6).
     from .checks.services import application_checks_after_transition
 
@@ -448,6 +451,75 @@ def application_plan_propose(
         plan.standard_amount = _amount(result.amounts, "monthly_rent", "subsidy_price", "standard")
         plan.allotted_area = _amount(result.amounts, "guaranteed_area", "area")
     plan.plan_number = f"{application.receipt_number}-{application.plans.count() + 1:02d}"
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+PLAN_FIELDS = ("subsidy_amount", "standard_amount", "allotted_area", "allotted_layout")
+
+
+def _plan_copy(
+    plan: ProposedPlan, *, application: Application, actor, change_reason: str = ""
+) -> ProposedPlan:
+    copy = ProposedPlan(
+        application=application,
+        stage=application.state,
+        project_code=plan.project_code,
+        mode_code=plan.mode_code,
+        ruleset_id=plan.ruleset_id,
+        ruleset_version=plan.ruleset_version,
+        ruleset_name=plan.ruleset_name,
+        eligible=plan.eligible,
+        facts=plan.facts,
+        evaluation=plan.evaluation,
+        error=plan.error,
+        reviewer=actor,
+        change_reason=change_reason,
+        **{field: getattr(plan, field) for field in PLAN_FIELDS},
+    )
+    copy.plan_number = f"{application.receipt_number}-{application.plans.count() + 1:02d}"
+    return copy
+
+
+@transaction.atomic
+def application_plan_revise(*, application: Application, actor, reason: str, **values: Any) -> ProposedPlan:
+    """区、市审核确认或调整拟保障方案: a new plan row with the changed amounts; a change needs a reason.
+
+    Only the reviewer of the level the case is at (district or city review) may revise; the street's
+    proposal and every earlier row stay as they were.
+    """
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.state not in (S.DISTRICT_REVIEW, S.CITY_REVIEW):
+        raise ValidationError(_("只有区级、市级审核阶段可以调整拟保障方案。"))
+    if not code_in_scope(actor, application.region_code) or not actor.has_perm(
+        LEVEL_PERMISSION[application.level]
+    ):
+        raise PermissionDenied(_("您没有在本阶段调整方案的权限。"))
+    latest = application.plans.first()
+    if latest is None:
+        raise ValidationError(_("本案还没有拟保障方案，不能调整。"))
+    plan = _plan_copy(latest, application=application, actor=actor, change_reason=(reason or "").strip())
+    for field in PLAN_FIELDS:
+        if field in values:
+            setattr(plan, field, values[field] if values[field] not in ("", None) else getattr(latest, field))
+    changed = [field for field in PLAN_FIELDS if getattr(plan, field) != getattr(latest, field)]
+    if not changed:
+        raise ValidationError(_("方案没有变化：审核通过即视为确认原方案。"))
+    if not plan.change_reason:
+        raise ValidationError({"reason": _("调整拟保障方案须填写调整理由。")})
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def application_plan_confirm(*, application: Application, actor, level: str) -> ProposedPlan | None:
+    """A district or city approval confirms the plan in force unless that level already revised it."""
+    latest = application.plans.first()
+    if latest is None or latest.stage == f"{level}_review":
+        return None
+    plan = _plan_copy(latest, application=application, actor=actor)
+    plan.stage = f"{level}_review"
     plan.full_clean()
     plan.save()
     return plan

@@ -976,6 +976,8 @@ class ProposedPlan(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Set when a later level changes the street's proposal (issue 4 part 7); blank: confirmed or proposed.
+    change_reason = models.TextField(_("调整理由"), blank=True, default="")
     reviewed_at = models.DateTimeField(_("审核时间"), default=timezone.now)
 
     class Meta:

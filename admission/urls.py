@@ -27,6 +27,11 @@ urlpatterns = [
     path("applications/queue/", application_views.ApplicationQueueView.as_view(), name="application_queue"),
     path("applications/<int:pk>/", application_views.application_detail, name="application_detail"),
     path(
+        "applications/<int:pk>/plan/revise/",
+        application_views.application_plan_revise_view,
+        name="application_plan_revise",
+    ),
+    path(
         "applications/<int:pk>/<str:name>/",
         application_views.application_transition_view,
         name="application_transition",

@@ -5,8 +5,8 @@
 
 What it does, all in one command:
 1. drops and re-creates the database named in DATABASE_URL (its name must contain "bench") and builds the
-   schema from the models, as the test suite's ``--nomigrations`` does (admission's migration is generated
-   at integration; the tables are the same);
+   schema from the models, as the test suite's ``--nomigrations`` does (the same tables the migrations make,
+   built faster);
 2. loads the demo region tree, the default rule sets and the reference datasets, then bulk-inserts
    ``--submissions`` submitted applications (80 % 廉租住房 租赁补贴, 20 % 人才住房补贴) with 1–5 members each,
    the members' mirror rows (户籍, 个税, 社保, 不动产, 低保, 学历, 人才名单; some agreeing with the
