@@ -116,6 +116,8 @@ def application_detail(request, pk: int):
         spec
         for spec in application_available_transitions(application=application, user=request.user)
         if spec.name in ("refuse", "request_supplement")
+        # A frozen case is refused only by deciding its objection (公示与异议), never around it.
+        and not (spec.name == "refuse" and application.state == "frozen")
     ]
     panel_tabs, panel_context, panel_actions = application_panels(request=request, application=application)
     context = {

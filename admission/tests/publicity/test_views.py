@@ -203,6 +203,9 @@ def test_recording_assigning_and_deciding_an_objection_through_the_forms(
     detail = client.get(objection.get_absolute_url()).content.decode()
     assert "137****5678" in detail and "13712345678" not in detail and "指派查证人" in detail
     assert "举报证据：证据.png" in detail  # the evidence is in the archive, filed under the objection
+    # While frozen, the case page offers no 不予登记 around the objection: it is decided on the objection.
+    case_page = client.get(reverse("admission:application_detail", args=[app.pk])).content.decode()
+    assert "不予登记</a>" not in case_page
     assign = reverse("admission:publicity_objection_assign", args=[objection.pk])
     assert street_caseworker.display_name in client.get(assign).content.decode()
     client.post(assign, {"investigator": street_caseworker.pk})
