@@ -16,4 +16,6 @@ echo "==> check --deploy (production settings)"
 DJANGO_SETTINGS_MODULE=housing.settings.production SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64)" \
   ALLOWED_HOSTS=housing.example.gov.cn python manage.py check --deploy --fail-level WARNING
 echo "==> pytest"
-exec python -m pytest "$@"
+# Two workers (pytest-xdist, one test database each): the suite's browser, PDF and demo tests keep
+# a serial run near 25 minutes on two cores; PYTEST_WORKERS=0 runs it serially.
+exec python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
