@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from housing.accounts.identity import id_number_digest, mask_id_number, normalise_id_number
 from housing.accounts.scope import code_in_scope
@@ -483,65 +484,76 @@ def _housing_apply(housing: ApplicationHousing, *, application: Application, dat
     housing.full_clean()
 
 
-@transaction.atomic
-def application_housing_add(*, application: Application, data: dict[str, Any], actor) -> ApplicationHousing:
-    """登记一处住房 (A.3.9) on a draft or returned application."""
-    application = (
-        Application.objects.select_for_update(of=("self",)).select_related("family").get(pk=application.pk)
-    )
+# Housing (A.3.9) and asset (A.3.11) rows share one way of being added, changed and removed: the application
+# locked and editable, the row checked by its ``apply``, history and audit written with the case's number.
+ROW_LABELS = {
+    ApplicationHousing: gettext_lazy("申请家庭住房"),
+    ApplicationAsset: gettext_lazy("申请家庭资产"),
+}
+ROW_APPLY = {}  # filled below: model → apply function
+
+
+def _locked_application(pk: int, actor) -> Application:
+    application = Application.objects.select_for_update(of=("self",)).select_related("family").get(pk=pk)
     _check_editable(application, actor)
-    housing = ApplicationHousing(application=application)
-    _housing_apply(housing, application=application, data=data)
-    housing._history_user = actor
-    housing.save()
+    return application
+
+
+def _row_audit(row, *, action: str, verb: str, application: Application, actor) -> None:
     audit_record(
-        action=AuditAction.CREATE,
-        obj=housing,
+        action=action,
+        obj=row,
         actor=actor,
         region_code=application.region_code,
-        description=_("登记申请家庭住房：%(number)s") % {"number": application.receipt_number},
+        description=_("%(verb)s%(label)s：%(number)s")
+        % {"verb": verb, "label": ROW_LABELS[type(row)], "number": application.receipt_number},
     )
-    return housing
 
 
 @transaction.atomic
+def _row_save(row, *, application_pk: int, data: dict[str, Any], actor):
+    """Add (``row`` unsaved) or change one row of an application on a draft or returned case."""
+    application = _locked_application(application_pk, actor)
+    is_new = row.pk is None
+    if is_new:
+        row.application = application
+    else:
+        row = type(row).objects.get(pk=row.pk)
+    ROW_APPLY[type(row)](row, application=application, data=data)
+    row._history_user = actor
+    row.save()
+    _row_audit(
+        row,
+        action=AuditAction.CREATE if is_new else AuditAction.UPDATE,
+        verb=_("登记") if is_new else _("修改"),
+        application=application,
+        actor=actor,
+    )
+    return row
+
+
+@transaction.atomic
+def _row_remove(row, *, actor) -> None:
+    """A row entered in error goes; its history (django-simple-history) keeps what it was."""
+    application = _locked_application(row.application_id, actor)
+    _row_audit(row, action=AuditAction.DELETE, verb=_("删除"), application=application, actor=actor)
+    row._history_user = actor
+    row.delete()
+
+
+def application_housing_add(*, application: Application, data: dict[str, Any], actor) -> ApplicationHousing:
+    """登记一处住房 (A.3.9) on a draft or returned application."""
+    return _row_save(ApplicationHousing(), application_pk=application.pk, data=data, actor=actor)
+
+
 def application_housing_update(
     *, housing: ApplicationHousing, data: dict[str, Any], actor
 ) -> ApplicationHousing:
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("family")
-        .get(pk=housing.application_id)
-    )
-    _check_editable(application, actor)
-    housing = ApplicationHousing.objects.get(pk=housing.pk)
-    _housing_apply(housing, application=application, data=data)
-    housing._history_user = actor
-    housing.save()
-    audit_record(
-        action=AuditAction.UPDATE,
-        obj=housing,
-        actor=actor,
-        region_code=application.region_code,
-        description=_("修改申请家庭住房：%(number)s") % {"number": application.receipt_number},
-    )
-    return housing
+    return _row_save(housing, application_pk=housing.application_id, data=data, actor=actor)
 
 
-@transaction.atomic
 def application_housing_remove(*, housing: ApplicationHousing, actor) -> None:
-    """A row entered in error on a draft goes; its history (django-simple-history) keeps what it was."""
-    application = Application.objects.select_for_update().get(pk=housing.application_id)
-    _check_editable(application, actor)
-    audit_record(
-        action=AuditAction.DELETE,
-        obj=housing,
-        actor=actor,
-        region_code=application.region_code,
-        description=_("删除申请家庭住房：%(number)s") % {"number": application.receipt_number},
-    )
-    housing._history_user = actor
-    housing.delete()
+    _row_remove(housing, actor=actor)
 
 
 def _asset_apply(asset: ApplicationAsset, *, application: Application, data: dict[str, Any]) -> None:
@@ -557,59 +569,17 @@ def _asset_apply(asset: ApplicationAsset, *, application: Application, data: dic
     asset.full_clean()
 
 
-@transaction.atomic
 def application_asset_add(*, application: Application, data: dict[str, Any], actor) -> ApplicationAsset:
     """登记一项资产 (A.3.11) on a draft or returned application."""
-    application = (
-        Application.objects.select_for_update(of=("self",)).select_related("family").get(pk=application.pk)
-    )
-    _check_editable(application, actor)
-    asset = ApplicationAsset(application=application)
-    _asset_apply(asset, application=application, data=data)
-    asset._history_user = actor
-    asset.save()
-    audit_record(
-        action=AuditAction.CREATE,
-        obj=asset,
-        actor=actor,
-        region_code=application.region_code,
-        description=_("登记申请家庭资产：%(number)s") % {"number": application.receipt_number},
-    )
-    return asset
+    return _row_save(ApplicationAsset(), application_pk=application.pk, data=data, actor=actor)
 
 
-@transaction.atomic
 def application_asset_update(*, asset: ApplicationAsset, data: dict[str, Any], actor) -> ApplicationAsset:
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("family")
-        .get(pk=asset.application_id)
-    )
-    _check_editable(application, actor)
-    asset = ApplicationAsset.objects.get(pk=asset.pk)
-    _asset_apply(asset, application=application, data=data)
-    asset._history_user = actor
-    asset.save()
-    audit_record(
-        action=AuditAction.UPDATE,
-        obj=asset,
-        actor=actor,
-        region_code=application.region_code,
-        description=_("修改申请家庭资产：%(number)s") % {"number": application.receipt_number},
-    )
-    return asset
+    return _row_save(asset, application_pk=asset.application_id, data=data, actor=actor)
 
 
-@transaction.atomic
 def application_asset_remove(*, asset: ApplicationAsset, actor) -> None:
-    application = Application.objects.select_for_update().get(pk=asset.application_id)
-    _check_editable(application, actor)
-    audit_record(
-        action=AuditAction.DELETE,
-        obj=asset,
-        actor=actor,
-        region_code=application.region_code,
-        description=_("删除申请家庭资产：%(number)s") % {"number": application.receipt_number},
-    )
-    asset._history_user = actor
-    asset.delete()
+    _row_remove(asset, actor=actor)
+
+
+ROW_APPLY.update({ApplicationHousing: _housing_apply, ApplicationAsset: _asset_apply})

@@ -407,31 +407,37 @@ class RemoveForm(forms.Form):
     pass
 
 
-@staff_permission_required(CHANGE_APPLICATION)
-def housing_remove(request, pk: int, row_pk: int):
-    application = _editable_application(request, pk)
-    housing = application_housing_get(application=application, pk=row_pk)
+def _row_remove_page(request, *, application, remove, title, done, intro):
+    """The confirmation page and POST of removing one housing or asset row."""
     form = RemoveForm(request.POST or None)
     if request.method == "POST":
-        response = _save(
-            request,
-            form,
-            lambda: application_housing_remove(housing=housing, actor=request.user),
-            _("住房信息已删除。"),
-            application,
-        )
+        response = _save(request, form, remove, done, application)
         if response:
             return response
     return _form_page(
         request,
         form=form,
-        title=_("删除住房信息"),
-        breadcrumbs=[*_application_crumbs(application), (_("删除住房信息"), None)],
+        title=title,
+        breadcrumbs=[*_application_crumbs(application), (title, None)],
         cancel_url=_holdings_url(application),
         submit_label=_("确认删除"),
+        intro=intro,
+        danger=True,
+    )
+
+
+@staff_permission_required(CHANGE_APPLICATION)
+def housing_remove(request, pk: int, row_pk: int):
+    application = _editable_application(request, pk)
+    housing = application_housing_get(application=application, pk=row_pk)
+    return _row_remove_page(
+        request,
+        application=application,
+        remove=lambda: application_housing_remove(housing=housing, actor=request.user),
+        title=_("删除住房信息"),
+        done=_("住房信息已删除。"),
         intro=_("删除“%(row)s”（%(area)s 平方米）？修改历史中仍保留这条记录。")
         % {"row": str(housing) or _("住房"), "area": housing.floor_area},
-        danger=True,
     )
 
 
@@ -488,27 +494,14 @@ def asset_edit(request, pk: int, row_pk: int):
 def asset_remove(request, pk: int, row_pk: int):
     application = _editable_application(request, pk)
     asset = application_asset_get(application=application, pk=row_pk)
-    form = RemoveForm(request.POST or None)
-    if request.method == "POST":
-        response = _save(
-            request,
-            form,
-            lambda: application_asset_remove(asset=asset, actor=request.user),
-            _("资产信息已删除。"),
-            application,
-        )
-        if response:
-            return response
-    return _form_page(
+    return _row_remove_page(
         request,
-        form=form,
+        application=application,
+        remove=lambda: application_asset_remove(asset=asset, actor=request.user),
         title=_("删除资产信息"),
-        breadcrumbs=[*_application_crumbs(application), (_("删除资产信息"), None)],
-        cancel_url=_holdings_url(application),
-        submit_label=_("确认删除"),
+        done=_("资产信息已删除。"),
         intro=_("删除“%(row)s”（总价值 %(value)s 元）？修改历史中仍保留这条记录。")
         % {"row": str(asset), "value": asset.total_value},
-        danger=True,
     )
 
 
