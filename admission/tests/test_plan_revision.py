@@ -66,6 +66,12 @@ def test_the_revise_page_shows_the_error_beside_the_reason_and_saves_nothing(
 ):
     url = reverse("admission:application_plan_revise", args=[at_district_review.pk])
     client.force_login(district_reviewer)
+    detail = client.get(
+        reverse("admission:application_detail", args=[at_district_review.pk])
+    ).content.decode()
+    assert (
+        "调整拟保障方案" in detail and ">pass<" not in detail and ">unknown<" not in detail
+    )  # outcomes in Chinese
     page = client.post(url, {"subsidy_amount": "88.00", "reason": ""}).content.decode()
     assert "is-invalid" in page and "调整理由" in page
     assert at_district_review.plans.count() == 1
