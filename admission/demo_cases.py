@@ -391,7 +391,8 @@ class _People:
         return datetime.date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
 
 
-def _money(value: float) -> Decimal:
+def _money(value: float | Decimal) -> Decimal:
+    """Demo figures are drawn at random (floats); they become yuan with 2 places here, once."""
     return Decimal(str(value)).quantize(CENT, ROUND_HALF_UP)
 
 
@@ -523,8 +524,9 @@ def _plan_case(
     # The earners share what is left once the pensions are counted.
     pensions = sum(m.annual_income for m in members)
     remaining = max(Decimal("0"), _money(total_income) - pensions)
-    share = rng.uniform(0.55, 0.75) if earners > 1 else 1.0
-    applicant_income = _money(float(remaining) * share)
+    # The same draw from the seeded generator as before, kept as a Decimal share (DESIGN §4 rule 5).
+    share = Decimal(str(round(rng.uniform(0.55, 0.75), 4))) if earners > 1 else Decimal("1")
+    applicant_income = _money(remaining * share)
     if earners > 1:
         members[0].annual_income = remaining - applicant_income
     employer, employer_type = rng.choice(EMPLOYERS)

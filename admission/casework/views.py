@@ -340,14 +340,19 @@ def _holdings_url(application) -> str:
     return f"{application.get_absolute_url()}#casework_holdings"
 
 
-def _row_form_page(request, *, application, form, title, submit_label):
+def _row_form_view(request, *, application, form, save, done: str, title):
+    """Add or edit one housing or asset row: ``save(data)`` calls the service; errors beside the fields."""
+    if request.method == "POST" and form.is_valid():
+        response = _save(request, form, lambda: save(form.cleaned_data), done, application)
+        if response:
+            return response
     return _form_page(
         request,
         form=form,
         title=title,
         breadcrumbs=[*_application_crumbs(application), (title, None)],
         cancel_url=_holdings_url(application),
-        submit_label=submit_label,
+        submit_label=_("保存"),
         sections=form.sections,
     )
 
@@ -365,20 +370,13 @@ def _save(request, form, call, success: str, application):
 @staff_permission_required(CHANGE_APPLICATION)
 def housing_add(request, pk: int):
     application = _editable_application(request, pk)
-    form = HousingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        response = _save(
-            request,
-            form,
-            lambda: application_housing_add(application=application, data=data, actor=request.user),
-            _("住房信息已登记。"),
-            application,
-        )
-        if response:
-            return response
-    return _row_form_page(
-        request, application=application, form=form, title=_("登记住房信息"), submit_label=_("保存")
+    return _row_form_view(
+        request,
+        application=application,
+        form=HousingForm(request.POST or None),
+        save=lambda data: application_housing_add(application=application, data=data, actor=request.user),
+        done=_("住房信息已登记。"),
+        title=_("登记住房信息"),
     )
 
 
@@ -386,20 +384,13 @@ def housing_add(request, pk: int):
 def housing_edit(request, pk: int, row_pk: int):
     application = _editable_application(request, pk)
     housing = application_housing_get(application=application, pk=row_pk)
-    form = HousingForm(request.POST or None, instance=housing)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        response = _save(
-            request,
-            form,
-            lambda: application_housing_update(housing=housing, data=data, actor=request.user),
-            _("住房信息已保存。"),
-            application,
-        )
-        if response:
-            return response
-    return _row_form_page(
-        request, application=application, form=form, title=_("修改住房信息"), submit_label=_("保存")
+    return _row_form_view(
+        request,
+        application=application,
+        form=HousingForm(request.POST or None, instance=housing),
+        save=lambda data: application_housing_update(housing=housing, data=data, actor=request.user),
+        done=_("住房信息已保存。"),
+        title=_("修改住房信息"),
     )
 
 
@@ -452,20 +443,13 @@ def _member_names(application) -> list[str]:
 @staff_permission_required(CHANGE_APPLICATION)
 def asset_add(request, pk: int):
     application = _editable_application(request, pk)
-    form = AssetForm(request.POST or None, member_names=_member_names(application))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        response = _save(
-            request,
-            form,
-            lambda: application_asset_add(application=application, data=data, actor=request.user),
-            _("资产信息已登记。"),
-            application,
-        )
-        if response:
-            return response
-    return _row_form_page(
-        request, application=application, form=form, title=_("登记资产信息"), submit_label=_("保存")
+    return _row_form_view(
+        request,
+        application=application,
+        form=AssetForm(request.POST or None, member_names=_member_names(application)),
+        save=lambda data: application_asset_add(application=application, data=data, actor=request.user),
+        done=_("资产信息已登记。"),
+        title=_("登记资产信息"),
     )
 
 
@@ -473,20 +457,13 @@ def asset_add(request, pk: int):
 def asset_edit(request, pk: int, row_pk: int):
     application = _editable_application(request, pk)
     asset = application_asset_get(application=application, pk=row_pk)
-    form = AssetForm(request.POST or None, instance=asset, member_names=_member_names(application))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        response = _save(
-            request,
-            form,
-            lambda: application_asset_update(asset=asset, data=data, actor=request.user),
-            _("资产信息已保存。"),
-            application,
-        )
-        if response:
-            return response
-    return _row_form_page(
-        request, application=application, form=form, title=_("修改资产信息"), submit_label=_("保存")
+    return _row_form_view(
+        request,
+        application=application,
+        form=AssetForm(request.POST or None, instance=asset, member_names=_member_names(application)),
+        save=lambda data: application_asset_update(asset=asset, data=data, actor=request.user),
+        done=_("资产信息已保存。"),
+        title=_("修改资产信息"),
     )
 
 

@@ -62,7 +62,7 @@ def district_a_centre(make_staff):
 def unit_data(**overrides):
     data = {
         "region_code": CITY,
-        "unit_code": "91440400MA4UXXXX1K",
+        "unit_code": "91440400MA4UL2QK1D",
         "unit_name": "珠海华发城市运营投资控股有限公司",
         "project_number": "XM-2026-0012",
         "project_name": "华发保障房配建项目",
