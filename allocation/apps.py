@@ -24,4 +24,12 @@ class AllocationConfig(AppConfig):
             order=400,
             items=[NavItem(_("摇号"), "allocation:lottery_list", permission="allocation.view_lottery")],
         )
+        from .contracts import hooks as contracts_hooks
+        from .ledgers import hooks as ledgers_hooks
+        from .plans import hooks as plans_hooks
+        from .selection import hooks as selection_hooks
+        from .waitlist import hooks as waitlist_hooks
+
+        for hooks in (ledgers_hooks, plans_hooks, waitlist_hooks, selection_hooks, contracts_hooks):
+            hooks.ready()
         post_migrate.connect(_lottery_process_sync_after_migrate, sender=self)

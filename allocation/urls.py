@@ -1,6 +1,11 @@
 from django.urls import path
 
 from . import views
+from .contracts import urls as contracts_urls
+from .ledgers import urls as ledgers_urls
+from .plans import urls as plans_urls
+from .selection import urls as selection_urls
+from .waitlist import urls as waitlist_urls
 
 app_name = "allocation"
 
@@ -12,4 +17,9 @@ urlpatterns = [
     path("lotteries/<int:pk>/draw/", views.lottery_draw_view, name="lottery_draw"),
     path("lotteries/<int:pk>/void/", views.lottery_void_request_view, name="lottery_void_request"),
     path("lotteries/<int:pk>/void/confirm/", views.lottery_void_confirm_view, name="lottery_void_confirm"),
+    *ledgers_urls.urlpatterns,
+    *plans_urls.urlpatterns,
+    *waitlist_urls.urlpatterns,
+    *selection_urls.urlpatterns,
+    *contracts_urls.urlpatterns,
 ]

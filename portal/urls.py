@@ -10,7 +10,12 @@ urlpatterns = [
     path("portal/login/", views.PortalLoginView.as_view(), name="login"),
     path("portal/logout/", views.PortalLogoutView.as_view(), name="logout"),
     path("portal/me/", views.me, name="me"),
-    path("publicity/", include("portal.publicity_views")),  # 公示公告 (admission publicity, no login)
+    path("publicity/", include("portal.publicity_views")),
+    path("waitlist/", include("portal.waitlist_views")),  # 我的轮候 (allocation.waitlist)
+    path("selection/", include("portal.selection_views")),  # 选房结果 (allocation.selection)
+    path(
+        "contracts/", include("portal.contract_views")
+    ),  # 我的合同 (allocation.contracts)  # 公示公告 (admission publicity, no login)
     path("lottery/", lottery_views.lottery_list, name="lottery_list"),
     path("lottery/verify/", lottery_views.lottery_verify, name="lottery_verify"),
     path("lottery/<str:number>/", lottery_views.lottery_detail, name="lottery_detail"),

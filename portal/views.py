@@ -17,6 +17,7 @@ from housing.accounts.identity import mask_name, mask_phone
 from housing.accounts.services import applicant_register
 
 from .forms import ApplicantRegistrationForm, PortalLoginForm
+from .me_panels import panels_for
 
 APPLICANT_BACKEND = "housing.accounts.backends.ApplicantBackend"
 
@@ -79,5 +80,6 @@ def me(request):
         "masked_name": mask_name(user.real_name),
         "masked_phone": mask_phone(user.phone),
         "masked_id_number": user.id_number_masked,
+        "panels": panels_for(request),
     }
     return render(request, "portal/me.html", context)

@@ -166,3 +166,15 @@ def appeal_get_for_user(*, user, pk) -> ReviewAppeal:
         "application", "application__family", "notice", "refused_by", "recorded_by", "decided_by"
     ).annotate(region_name=_region_name())
     return _in_scope_or_404(queryset, user, pk)
+
+
+# --- the applicant's own entries (portal) ----------------------------------------------------------
+
+
+def registry_entries_of_applicant(*, user) -> QuerySet[RegistryEntry]:
+    """The registry entries whose applicant is this portal account, matched by the keyed digest of the
+    ID number (the clear number is never compared). Empty for staff and for accounts without an ID."""
+    digest = getattr(user, "id_number_digest", "")
+    if not digest or getattr(user, "kind", "") != "applicant":
+        return RegistryEntry.objects.none()
+    return RegistryEntry.objects.filter(id_number_digest=digest).defer("id_number").order_by("-registered_at")

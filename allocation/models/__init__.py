@@ -1,5 +1,11 @@
-"""Models of allocation, one module per topic."""
+"""Models of allocation: the lottery here, every other part in its own package (imported to register)."""
 
 from .lottery import Lottery, LotteryEntrant, LotteryResult, LotteryState
 
 __all__ = ["Lottery", "LotteryEntrant", "LotteryResult", "LotteryState"]
+
+from ..contracts.models import *  # noqa: E402, F403
+from ..ledgers.models import *  # noqa: E402, F403
+from ..plans.models import *  # noqa: E402, F403
+from ..selection.models import *  # noqa: E402, F403
+from ..waitlist.models import *  # noqa: E402, F403

@@ -121,6 +121,34 @@ _ADMISSION_CITY += tuple(
     for action in ("view", "add", "approve")
 )
 
+# 配给管理 (allocation): each part keeps its own lines below (permission strings only).
+# *_VIEW: read; *_RUN: the city centre's work; *_FINANCE / *_PROJECT: the finance and project officers'.
+_ALLOCATION_LEDGERS_VIEW: tuple[str, ...] = ()
+_ALLOCATION_LEDGERS_FINANCE: tuple[str, ...] = ()
+_ALLOCATION_LEDGERS_PROJECT: tuple[str, ...] = ()
+_ALLOCATION_PLANS_VIEW: tuple[str, ...] = ()
+_ALLOCATION_PLANS_RUN: tuple[str, ...] = ()
+_ALLOCATION_WAITLIST_VIEW: tuple[str, ...] = ()
+_ALLOCATION_WAITLIST_RUN: tuple[str, ...] = ()
+_ALLOCATION_SELECTION_VIEW: tuple[str, ...] = ()
+_ALLOCATION_SELECTION_RUN: tuple[str, ...] = ()
+_ALLOCATION_CONTRACTS_VIEW: tuple[str, ...] = ()
+_ALLOCATION_CONTRACTS_RUN: tuple[str, ...] = ()
+_ALLOCATION_VIEW = (
+    *_ALLOCATION_LEDGERS_VIEW,
+    *_ALLOCATION_PLANS_VIEW,
+    *_ALLOCATION_WAITLIST_VIEW,
+    *_ALLOCATION_SELECTION_VIEW,
+    *_ALLOCATION_CONTRACTS_VIEW,
+)
+_ALLOCATION_RUN = (
+    *_ALLOCATION_VIEW,
+    *_ALLOCATION_PLANS_RUN,
+    *_ALLOCATION_WAITLIST_RUN,
+    *_ALLOCATION_SELECTION_RUN,
+    *_ALLOCATION_CONTRACTS_RUN,
+)
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     RoleSpec(
         "street_caseworker",
@@ -146,6 +174,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "admission.view_family",
             "rules.view_ruleset",
             *_ADMISSION_DISTRICT,
+            *_ALLOCATION_VIEW,
         ),
     ),
     RoleSpec(
@@ -178,14 +207,20 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "allocation.view_lottery",
             "allocation.run_lottery",
             "allocation.void_lottery",
+            *_ALLOCATION_RUN,
         ),
     ),
-    RoleSpec("finance_officer", _("财务"), _("预算、拨付、对账、租金收入"), ("archive.view_document",)),
+    RoleSpec(
+        "finance_officer",
+        _("财务"),
+        _("预算、拨付、对账、租金收入"),
+        ("archive.view_document", *_ALLOCATION_LEDGERS_VIEW, *_ALLOCATION_LEDGERS_FINANCE),
+    ),
     RoleSpec(
         "project_officer",
         _("项目"),
         _("土地、项目、楼栋、房屋、移交；规划计划"),
-        (*_CASEWORK, *_PLANS_EDIT, *_PROJECTS_EDIT),
+        (*_CASEWORK, *_PLANS_EDIT, *_PROJECTS_EDIT, *_ALLOCATION_LEDGERS_VIEW, *_ALLOCATION_LEDGERS_PROJECT),
     ),
     RoleSpec(
         "supervisor",
@@ -198,9 +233,15 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             # 作废摇号须两人：监督员可复核市保障中心提出的作废申请。
             "allocation.view_lottery",
             "allocation.void_lottery",
+            *_ALLOCATION_VIEW,
         ),
     ),
-    RoleSpec("statistician", _("统计"), _("报表、填报、汇总、调查"), ("workflow.view_processinstance",)),
+    RoleSpec(
+        "statistician",
+        _("统计"),
+        _("报表、填报、汇总、调查"),
+        ("workflow.view_processinstance", *_ALLOCATION_LEDGERS_VIEW),
+    ),
     RoleSpec(
         "auditor", _("审计员"), _("查询和导出操作日志"), ("audit.view_auditevent", "audit.export_auditevent")
     ),

@@ -1,0 +1,5 @@
+"""Models of 合同签约 (A.7.3–A.7.4): rental, sale and rent-subsidy contracts, their numbers, PDFs and archive."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""选房 (A.7.1–A.7.2): sessions in time slots, the call order, picks that never give a unit twice, the live board."""
