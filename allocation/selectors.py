@@ -31,20 +31,39 @@ def lottery_public_get(*, number: str) -> Lottery:
     return get_object_or_404(lottery_public_list(), number=number)
 
 
-def lottery_entrants(*, lottery: Lottery) -> QuerySet:
-    """The results in rank order once drawn, otherwise the entrants in the entrant file's order."""
-    if lottery.drawn_at:
-        names = LotteryEntrant.objects.filter(lottery=lottery, receipt_number=OuterRef("receipt_number"))
-        return (
-            LotteryResult.objects.filter(lottery=lottery)
-            .annotate(masked_name=Subquery(names.values("masked_name")[:1]))
-            .order_by("rank")
+def lottery_entrants(*, lottery: Lottery, receipt_number: str = "") -> QuerySet:
+    """The results in rank order once drawn, otherwise the entrants in the entrant file's order;
+    with ``receipt_number``, that one family's row (or none)."""
+    entrants = LotteryEntrant.objects.filter(lottery=lottery)
+    if not lottery.drawn_at:
+        if receipt_number:
+            entrants = entrants.filter(receipt_number=receipt_number)
+        return entrants.only("receipt_number", "priority_round", "masked_name").order_by(
+            "priority_round", "receipt_number"
         )
-    return (
-        LotteryEntrant.objects.filter(lottery=lottery)
-        .only("receipt_number", "priority_round", "masked_name")
-        .order_by("priority_round", "receipt_number")
+    names = entrants.filter(receipt_number=OuterRef("receipt_number"))
+    results = (
+        LotteryResult.objects.filter(lottery=lottery)
+        .annotate(masked_name=Subquery(names.values("masked_name")[:1]))
+        .order_by("rank")
     )
+    if receipt_number:
+        results = results.filter(**_result_key(lottery, receipt_number))
+    return results
+
+
+def _result_key(lottery: Lottery, receipt_number: str) -> dict:
+    """Where one family's result row is: its round (from the entrant list) and its score, recomputed
+    from the published seed. The result rows are indexed in rank order on (round, score), which the
+    draw writes sequentially, rather than on the receipt number (LOTTERY_ROWS_FK, bench/lottery.py)."""
+    entrant = (
+        LotteryEntrant.objects.filter(lottery=lottery, receipt_number=receipt_number)
+        .values_list("priority_round", flat=True)
+        .first()
+    )
+    if entrant is None or not algorithm.RECEIPT_PATTERN.match(receipt_number):
+        return {"pk__in": []}
+    return {"priority_round": entrant, "score": algorithm.score(lottery.seed, receipt_number)}
 
 
 def lottery_result_lines(*, lottery: Lottery) -> Iterator[bytes]:

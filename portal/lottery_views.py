@@ -26,10 +26,8 @@ def lottery_list(request):
 
 def lottery_detail(request, number: str):
     lottery = lottery_public_get(number=number)
-    entrants = lottery_entrants(lottery=lottery)
     query = request.GET.get("q", "").strip()[:64]
-    if query:
-        entrants = entrants.filter(receipt_number=query)
+    entrants = lottery_entrants(lottery=lottery, receipt_number=query)
     page = Paginator(entrants, 50).get_page(request.GET.get("page"))
     return render(
         request,

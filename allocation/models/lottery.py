@@ -109,11 +109,24 @@ class Lottery(django_fsm.FSMModelMixin, RegionScoped):
         pass
 
 
+# LOTTERY_ROWS_FK: the 200,000 entrant and result rows of a lottery are written in one COPY each, only by
+# the freeze and draw services, inside the transaction that holds the lottery row locked, and never
+# deleted (a lottery is voided, not deleted). A database foreign-key check on every row would cost about
+# two seconds at commit and an index on ``lottery_id`` alone repeats the unique indexes that start with
+# it, so both are left out (bench/lottery.py; docs/lottery.md).
+
+
 class LotteryEntrant(models.Model):
     """参加摇号的家庭: the frozen list, one row per receipt number (never changed after freezing)."""
 
+    # No foreign-key constraint or index of its own (LOTTERY_ROWS_FK): see the note above LotteryEntrant.
     lottery = models.ForeignKey(
-        Lottery, verbose_name=_("摇号"), on_delete=models.CASCADE, related_name="entrants"
+        Lottery,
+        verbose_name=_("摇号"),
+        on_delete=models.CASCADE,
+        related_name="entrants",
+        db_constraint=False,
+        db_index=False,
     )
     receipt_number = models.CharField(_("申请编号"), max_length=64)
     priority_round = models.PositiveSmallIntegerField(_("优先轮次"), default=1)
@@ -136,8 +149,14 @@ class LotteryResult(models.Model):
     draw inserts 200,000 rows with COPY instead of updating them: bench/lottery.py). The masked name is
     the entrant row's (joined by receipt number for the page shown)."""
 
+    # No foreign-key constraint or index of its own (LOTTERY_ROWS_FK): see the note above LotteryEntrant.
     lottery = models.ForeignKey(
-        Lottery, verbose_name=_("摇号"), on_delete=models.CASCADE, related_name="results"
+        Lottery,
+        verbose_name=_("摇号"),
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
     )
     rank = models.PositiveIntegerField(_("摇号顺序号"))
     priority_round = models.PositiveSmallIntegerField(_("优先轮次"))
@@ -149,7 +168,13 @@ class LotteryResult(models.Model):
         verbose_name_plural = _("摇号结果")
         constraints = [
             models.UniqueConstraint(fields=["lottery", "rank"], name="allocation_result_rank_once"),
-            models.UniqueConstraint(fields=["lottery", "receipt_number"], name="allocation_result_once"),
+        ]
+        indexes = [
+            # A family's row is found by its round and recomputed score; rows are written in rank order,
+            # which is this index's order, so the draw appends to it instead of inserting at random
+            # (a receipt-number index costs a third of the draw's storing: bench/lottery.py). Each
+            # receipt number appears once because the entrant list allows it once.
+            models.Index(fields=["lottery", "priority_round", "score"], name="allocation_result_order"),
         ]
 
     def __str__(self) -> str:

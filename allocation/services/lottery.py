@@ -6,6 +6,7 @@ Each step is one FSM transition recorded in process ``allocation_lottery``. The 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from ..models import Lottery, LotteryEntrant, LotteryResult, LotteryState
 from ..workflow import LOTTERY_PROCESS_CODE
 
 CHUNK = 5000
+COPY_CHUNK = 20_000
 NULL = "\\N"  # COPY's text format for NULL
 
 
@@ -119,6 +121,8 @@ def lottery_freeze(*, lottery: Lottery, entrants: Iterable[EntrantSpec], actor, 
         )
     except algorithm.LotteryFileError as exc:
         raise ValidationError(str(exc)) from exc
+    # In the file's order: the (lottery, receipt number) index then grows at its end, not at random.
+    specs.sort(key=lambda spec: (spec.priority_round, spec.receipt_number))
     _store_entrants(lottery, specs)
     from_state = lottery.state
     lottery.freeze()
@@ -140,12 +144,17 @@ def lottery_freeze(*, lottery: Lottery, entrants: Iterable[EntrantSpec], actor, 
     return lottery
 
 
-def _copy(table: str, columns: str, lines: list[str]) -> None:
+def _copy(table: str, columns: str, chunks: Iterable[str]) -> None:
     """PostgreSQL COPY of tab-separated lines (values here never contain tabs, newlines or backslashes:
-    receipt numbers and scores are checked ASCII, masked names are Chinese names)."""
+    receipt numbers and scores are checked ASCII, masked names are cleaned).
+
+    Each chunk (many lines) is sent as it is made, so the server stores one chunk while Python builds
+    the next (the two run on different cores: bench/lottery.py).
+    """
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            copy.write("".join(lines))
+            for chunk in chunks:
+                copy.write(chunk)
 
 
 def _clean(text: str) -> str:
@@ -163,10 +172,13 @@ def _store_entrants(lottery: Lottery, specs: list[EntrantSpec]) -> None:
         _copy(
             "allocation_lotteryentrant",
             "lottery_id, receipt_number, priority_round, masked_name, family_id",
-            [
-                f"{pk}\t{s.receipt_number}\t{s.priority_round}\t{_clean(s.masked_name)}\t{_null(s.family_id)}\n"
-                for s in specs
-            ],
+            (
+                "".join(
+                    f"{pk}\t{s.receipt_number}\t{s.priority_round}\t{_clean(s.masked_name)}\t{_null(s.family_id)}\n"
+                    for s in specs[start : start + COPY_CHUNK]
+                )
+                for start in range(0, len(specs), COPY_CHUNK)
+            ),
         )
         return
     for start in range(0, len(specs), CHUNK):
@@ -182,28 +194,41 @@ def _store_entrants(lottery: Lottery, specs: list[EntrantSpec]) -> None:
         )
 
 
-def _store_results(lottery: Lottery, drawn: list[algorithm.DrawnEntrant]) -> None:
+def _store_results(lottery: Lottery, drawn: list[algorithm.DrawnEntrant]) -> str:
+    """Store the ranks and return the SHA-256 of the result file (step 5), made from the same lines."""
     pk = lottery.pk
-    if connection.vendor == "postgresql":
-        _copy(
-            "allocation_lotteryresult",
-            "lottery_id, rank, priority_round, receipt_number, score",
-            [f"{pk}\t{d.rank}\t{d.priority_round}\t{d.receipt_number}\t{d.score}\n" for d in drawn],
+    if connection.vendor != "postgresql":
+        LotteryResult.objects.bulk_create(
+            (
+                LotteryResult(
+                    lottery_id=pk,
+                    rank=d.rank,
+                    priority_round=d.priority_round,
+                    receipt_number=d.receipt_number,
+                    score=d.score,
+                )
+                for d in drawn
+            ),
+            batch_size=CHUNK,
         )
-        return
-    LotteryResult.objects.bulk_create(
-        (
-            LotteryResult(
-                lottery_id=pk,
-                rank=d.rank,
-                priority_round=d.priority_round,
-                receipt_number=d.receipt_number,
-                score=d.score,
+        return algorithm.sha256_hex(algorithm.result_file(drawn))
+    digest = hashlib.sha256()
+    prefix = f"{pk}\t"
+
+    def copy_chunks():
+        # The result file's lines, hashed as they are made, are the COPY's lines behind the lottery id.
+        for start in range(0, len(drawn), COPY_CHUNK):
+            text = "".join(
+                f"{d.rank}\t{d.priority_round}\t{d.receipt_number}\t{d.score}\n"
+                for d in drawn[start : start + COPY_CHUNK]
             )
-            for d in drawn
-        ),
-        batch_size=CHUNK,
+            digest.update(text.encode("ascii"))
+            yield prefix + text[:-1].replace("\n", "\n" + prefix) + "\n"
+
+    _copy(
+        "allocation_lotteryresult", "lottery_id, rank, priority_round, receipt_number, score", copy_chunks()
     )
+    return digest.hexdigest()
 
 
 @transaction.atomic
@@ -227,13 +252,13 @@ def lottery_draw(*, lottery: Lottery, event_seed: str, actor, opinion: str = "")
         lottery.entrant_file.encode("ascii"), expected_sha256=lottery.entrant_sha256
     )
     drawn = algorithm.draw(entrants, seed)
-    _store_results(lottery, drawn)
+    result_sha256 = _store_results(lottery, drawn)
     from_state = lottery.state
     lottery.draw()
     lottery.event_seed = event_seed.strip()
     lottery.seed = seed
     lottery.algorithm_version = algorithm.ALGORITHM_VERSION
-    lottery.result_sha256 = algorithm.sha256_hex(algorithm.result_file(drawn))
+    lottery.result_sha256 = result_sha256
     lottery.drawn_at = timezone.now()
     lottery.drawn_by = actor
     # Not the 5 MB entrant file again: only what the draw wrote.

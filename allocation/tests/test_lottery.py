@@ -121,6 +121,10 @@ def test_the_portal_publishes_hash_before_and_masked_results_after_the_draw(froz
     assert "204815|3388" in after and "陈*1" in after
     found = client.get(url, {"q": "SQ-440402-2026-000007"}).content.decode()
     assert "SQ-440402-2026-000007" in found and "SQ-440402-2026-000008" not in found
+    rank = frozen.results.get(receipt_number="SQ-440402-2026-000007").rank
+    assert f"<td>{rank}</td>" in found
+    unknown = client.get(url, {"q": "SQ-440402-2026-999999"}).content.decode()
+    assert "SQ-440402-2026-0000" not in unknown
     assert client.get(reverse("portal:lottery_list")).status_code == 200
 
 

@@ -98,3 +98,10 @@ def test_every_entrant_gets_exactly_one_rank(receipts, seed):
     drawn = algorithm.draw([algorithm.Entrant(1, r) for r in receipts], seed)
     assert sorted(d.receipt_number for d in drawn) == sorted(receipts)
     assert [d.rank for d in drawn] == list(range(1, len(receipts) + 1))
+
+
+@pytest.mark.parametrize("seed", ["204815", "204815|3388", "9" * 64 + "|" + "A" * 64])
+def test_the_draws_fast_hmac_gives_the_documented_hmac_sha256_for_short_and_long_seeds(seed):
+    receipts = [f"SQ-440402-2026-{i:06d}" for i in range(50)]
+    drawn = algorithm.draw([algorithm.Entrant(1, r) for r in receipts], seed)
+    assert {d.receipt_number: d.score for d in drawn} == {r: algorithm.score(seed, r) for r in receipts}
