@@ -25,6 +25,7 @@ urlpatterns = [
     path("office/rules/", include("rules.urls")),
     path("office/admission/", include("admission.urls")),
     path("office/allocation/", include("allocation.urls")),
+    path("office/content/", include("portal.content.urls")),
     path("office/projects/", include("projects.urls")),
     path("office/plans/", include("projects.plans.urls")),
     path("listings/", include("projects.public_urls")),

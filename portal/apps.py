@@ -11,3 +11,6 @@ class PortalConfig(AppConfig):
 
         for module in (waitlist_views, selection_views, contract_views):
             module.register_panel()  # the cards of 「我的」
+        from .content import hooks as content_hooks
+
+        content_hooks.ready(self)

@@ -36,7 +36,9 @@ def applicant_required(view):
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    from .content.selectors import home_columns
+
+    return render(request, "portal/home.html", {"home_columns": home_columns()})
 
 
 def register(request):

@@ -121,19 +121,50 @@ _ADMISSION_CITY += tuple(
     for action in ("view", "add", "approve")
 )
 
+# 门户内容管理 (issue 6 part 1): the city centre writes, publishes and withdraws the portal's articles.
+_PORTAL_CONTENT = ("portal.view_article", "portal.add_article", "portal.change_article", "portal.publish_article")
+
 # 配给管理 (allocation): each part keeps its own lines below (permission strings only).
 # *_VIEW: read; *_RUN: the city centre's work; *_FINANCE / *_PROJECT: the finance and project officers'.
-_ALLOCATION_LEDGERS_VIEW: tuple[str, ...] = ()
-_ALLOCATION_LEDGERS_FINANCE: tuple[str, ...] = ()
-_ALLOCATION_LEDGERS_PROJECT: tuple[str, ...] = ()
-_ALLOCATION_PLANS_VIEW: tuple[str, ...] = ()
-_ALLOCATION_PLANS_RUN: tuple[str, ...] = ()
-_ALLOCATION_WAITLIST_VIEW: tuple[str, ...] = ()
-_ALLOCATION_WAITLIST_RUN: tuple[str, ...] = ()
-_ALLOCATION_SELECTION_VIEW: tuple[str, ...] = ()
-_ALLOCATION_SELECTION_RUN: tuple[str, ...] = ()
-_ALLOCATION_CONTRACTS_VIEW: tuple[str, ...] = ()
-_ALLOCATION_CONTRACTS_RUN: tuple[str, ...] = ()
+_ALLOCATION_LEDGERS_VIEW: tuple[str, ...] = (
+    "allocation.view_guaranteeledger",
+    "allocation.view_supportledger",
+    "allocation.view_guaranteemovement",
+    "allocation.view_supportmovement",
+    "allocation.view_supportpaymentplan",
+    "allocation.view_landsupplyrecord",
+)
+_ALLOCATION_LEDGERS_FINANCE: tuple[str, ...] = (
+    "allocation.add_supportpaymentplan",
+    "allocation.change_supportpaymentplan",
+    "allocation.rebuild_ledger",
+)
+_ALLOCATION_LEDGERS_PROJECT: tuple[str, ...] = (
+    "allocation.add_landsupplyrecord",
+    "allocation.change_landsupplyrecord",
+)
+_ALLOCATION_PLANS_VIEW: tuple[str, ...] = (
+    "allocation.view_allocationplan",
+    "allocation.view_allocationplanfamily",
+    "allocation.view_allocationplanresource",
+    "allocation.view_supportallocationplan",
+    "allocation.view_supportallocationplanobject",
+)
+_ALLOCATION_PLANS_RUN: tuple[str, ...] = ("allocation.run_allocationplan",)
+_ALLOCATION_WAITLIST_VIEW: tuple[str, ...] = (
+    "allocation.view_waitlistrefusal",
+    "allocation.view_waitlistevent",
+)
+_ALLOCATION_WAITLIST_RUN: tuple[str, ...] = ("allocation.add_waitlistrefusal",)
+_ALLOCATION_SELECTION_VIEW: tuple[str, ...] = (
+    "allocation.view_selectionsession", "allocation.view_allocationorder", "allocation.view_selectionpick",
+)
+_ALLOCATION_SELECTION_RUN: tuple[str, ...] = (
+    "allocation.run_selection", "allocation.review_selection", "projects.allocate_unit",
+    "allocation.add_waitlistrefusal",  # 缺席、放弃 count as refusals (allocation.waitlist)
+)
+_ALLOCATION_CONTRACTS_VIEW: tuple[str, ...] = ("allocation.view_contract", "allocation.view_contractarchive")
+_ALLOCATION_CONTRACTS_RUN: tuple[str, ...] = ("allocation.sign_contract", "projects.allocate_unit")
 _ALLOCATION_VIEW = (
     *_ALLOCATION_LEDGERS_VIEW,
     *_ALLOCATION_PLANS_VIEW,
@@ -208,6 +239,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "allocation.run_lottery",
             "allocation.void_lottery",
             *_ALLOCATION_RUN,
+            *_PORTAL_CONTENT,
         ),
     ),
     RoleSpec(

@@ -25,6 +25,8 @@ DEMO_SEEDERS = [
     "admission.casework.demo.seed_demo_casework",
     "admission.registry.demo.seed_demo_registry",
     "allocation.demo.seed_demo_lottery",
+    # The portal's articles (通知公告、政策法规 …).
+    "portal.content.demo.seed_demo_content",
 ]
 
 
