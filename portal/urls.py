@@ -10,7 +10,10 @@ urlpatterns = [
     path("portal/login/", views.PortalLoginView.as_view(), name="login"),
     path("portal/logout/", views.PortalLogoutView.as_view(), name="logout"),
     path("portal/me/", views.me, name="me"),
-    path("news/", include("portal.content_views")),  # 内容管理: 通知公告、政策法规 … (no login)
+    path("news/", include("portal.content_views")),
+    path(
+        "selfcheck/", include("portal.selfcheck_views")
+    ),  # 资格自测 (no login, nothing stored)  # 内容管理: 通知公告、政策法规 … (no login)
     path("publicity/", include("portal.publicity_views")),
     path("waitlist/", include("portal.waitlist_views")),  # 我的轮候 (allocation.waitlist)
     path("selection/", include("portal.selection_views")),  # 选房结果 (allocation.selection)
