@@ -132,6 +132,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "admission.publicity.tasks.close_due_publicity_batches",
         "schedule": timedelta(hours=1),
     },
+    # 资源台账: this and the previous month, quarter and year (idempotent, so daily keeps them fresh).
+    "allocation-build-recent-ledgers": {
+        "task": "allocation.ledgers.tasks.build_recent_ledgers",
+        "schedule": timedelta(days=1),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -219,6 +224,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@housing.local")
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # 复核申请: calendar days after the 不予登记通知书 within which a refused applicant may appeal (issue 4 part 9).
 ADMISSION_APPEAL_DAYS = env.int("ADMISSION_APPEAL_DAYS", default=5)
+# 轮候 (issue 7 part 3): refusals (拒绝选房/缺席) after which a family leaves the waitlist; waiting-period limit.
+ALLOCATION_REFUSAL_LIMIT = env.int("ALLOCATION_REFUSAL_LIMIT", default=3)
+ALLOCATION_WAITING_YEARS = env.int("ALLOCATION_WAITING_YEARS", default=5)
 
 # Audit events younger than this cannot be purged.
 AUDIT_MIN_RETENTION_DAYS = 180
@@ -251,3 +259,7 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
     },
 }
+
+# The city this installation serves (12-digit division code): the portal's self-check asks for its
+# districts and evaluates the rule sets in force there.
+PORTAL_CITY_CODE = env("PORTAL_CITY_CODE", default="440400000000")
