@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 ALGORITHM_VERSION = "HS-LOTTERY-1"
+MAX_ROUND = 99_999  # rounds are small integers; the bound lets the draw sort on a fixed-width key
 
 RECEIPT_PATTERN = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 SEED_PATTERN = re.compile(r"^[0-9A-Za-z-]{1,64}$")
@@ -50,8 +51,10 @@ class DrawnEntrant(NamedTuple):
 def _check_entrant(entrant: Entrant) -> None:
     if not RECEIPT_PATTERN.match(entrant.receipt_number):
         raise LotteryFileError(f"申请编号“{entrant.receipt_number}”只能由字母、数字和“-”组成，最长 64 位。")
-    if entrant.priority_round < 1:
-        raise LotteryFileError(f"申请编号 {entrant.receipt_number} 的优先轮次必须是从 1 开始的整数。")
+    if not 1 <= entrant.priority_round <= MAX_ROUND:
+        raise LotteryFileError(
+            f"申请编号 {entrant.receipt_number} 的优先轮次必须是从 1 开始的整数（最大 {MAX_ROUND}）。"
+        )
 
 
 # Every receipt number of a list at once: one C-level match over the joined numbers instead of one
@@ -66,7 +69,8 @@ def _check_entrants(rows: list[Entrant]) -> None:
         and min(map(len, receipts), default=1) >= 1
         and max(map(len, receipts), default=1) <= 64
     )
-    if not receipts_ok or min((e[0] for e in rows), default=1) < 1:
+    rounds = [e[0] for e in rows]
+    if not receipts_ok or min(rounds, default=1) < 1 or max(rounds, default=1) > MAX_ROUND:
         for entrant in rows:
             _check_entrant(entrant)
     if len({e.receipt_number for e in rows}) != len(rows):
@@ -162,14 +166,27 @@ def _scorer(seed: str):
     return score_of
 
 
-def draw(entrants: Iterable[Entrant], seed: str) -> list[DrawnEntrant]:
-    """Steps 3–4: every entrant with its rank."""
+def draw_order(entrants: Iterable[Entrant], seed: str) -> tuple[list[Entrant], list[str], list[int]]:
+    """Steps 3–4 without building a row object per entrant: the entrants, their scores, and the
+    entrants' indexes in rank order (what the draw stores; ``draw`` is the same as objects).
+
+    The order key is one string per entrant, ``<round, 5 digits> <score> <receipt>``: the round is
+    zero-padded and the score has a fixed width, so comparing these strings compares (round, score,
+    receipt) exactly as step 4 says, at the speed of one string comparison (bench/lottery.py).
+    """
     rows = list(entrants)
     _check_entrants(rows)
     score_of = _scorer(seed)
-    scored = [(r, score_of(receipt), receipt) for r, receipt in rows]
-    scored.sort()
-    return [DrawnEntrant(rank, r, receipt, s) for rank, (r, s, receipt) in enumerate(scored, start=1)]
+    scores = [score_of(receipt) for _round, receipt in rows]
+    keys = [f"{r:05d} {score} {receipt}" for (r, receipt), score in zip(rows, scores, strict=True)]
+    order = sorted(range(len(rows)), key=keys.__getitem__)
+    return rows, scores, order
+
+
+def draw(entrants: Iterable[Entrant], seed: str) -> list[DrawnEntrant]:
+    """Steps 3–4: every entrant with its rank."""
+    rows, scores, order = draw_order(entrants, seed)
+    return [DrawnEntrant(rank, rows[i][0], rows[i][1], scores[i]) for rank, i in enumerate(order, start=1)]
 
 
 def result_file(drawn: Iterable[DrawnEntrant]) -> bytes:

@@ -194,7 +194,7 @@ def _store_entrants(lottery: Lottery, specs: list[EntrantSpec]) -> None:
         )
 
 
-def _store_results(lottery: Lottery, drawn: list[algorithm.DrawnEntrant]) -> str:
+def _store_results(lottery: Lottery, rows: list, scores: list[str], order: list[int]) -> str:
     """Store the ranks and return the SHA-256 of the result file (step 5), made from the same lines."""
     pk = lottery.pk
     if connection.vendor != "postgresql":
@@ -202,25 +202,28 @@ def _store_results(lottery: Lottery, drawn: list[algorithm.DrawnEntrant]) -> str
             (
                 LotteryResult(
                     lottery_id=pk,
-                    rank=d.rank,
-                    priority_round=d.priority_round,
-                    receipt_number=d.receipt_number,
-                    score=d.score,
+                    rank=rank,
+                    priority_round=rows[i][0],
+                    receipt_number=rows[i][1],
+                    score=scores[i],
                 )
-                for d in drawn
+                for rank, i in enumerate(order, start=1)
             ),
             batch_size=CHUNK,
         )
+        drawn = [
+            algorithm.DrawnEntrant(rank, rows[i][0], rows[i][1], scores[i]) for rank, i in enumerate(order, 1)
+        ]
         return algorithm.sha256_hex(algorithm.result_file(drawn))
     digest = hashlib.sha256()
     prefix = f"{pk}\t"
 
     def copy_chunks():
         # The result file's lines, hashed as they are made, are the COPY's lines behind the lottery id.
-        for start in range(0, len(drawn), COPY_CHUNK):
+        for start in range(0, len(order), COPY_CHUNK):
             text = "".join(
-                f"{d.rank}\t{d.priority_round}\t{d.receipt_number}\t{d.score}\n"
-                for d in drawn[start : start + COPY_CHUNK]
+                f"{rank}\t{rows[i][0]}\t{rows[i][1]}\t{scores[i]}\n"
+                for rank, i in enumerate(order[start : start + COPY_CHUNK], start=start + 1)
             )
             digest.update(text.encode("ascii"))
             yield prefix + text[:-1].replace("\n", "\n" + prefix) + "\n"
@@ -251,8 +254,8 @@ def lottery_draw(*, lottery: Lottery, event_seed: str, actor, opinion: str = "")
     entrants = algorithm.parse_entrant_file(
         lottery.entrant_file.encode("ascii"), expected_sha256=lottery.entrant_sha256
     )
-    drawn = algorithm.draw(entrants, seed)
-    result_sha256 = _store_results(lottery, drawn)
+    rows, scores, order = algorithm.draw_order(entrants, seed)
+    result_sha256 = _store_results(lottery, rows, scores, order)
     from_state = lottery.state
     lottery.draw()
     lottery.event_seed = event_seed.strip()
