@@ -133,7 +133,14 @@ def _service_form(request, pk, *, form_class, service, title, submit_label, done
 def lottery_freeze_view(request, pk: int):
     """锁定名单: the waiting families of the lottery's project, mode and region, shown before freezing."""
     lottery = selectors.lottery_get_for_user(user=request.user, pk=pk)
-    entrants = lottery_entrants_from_waitlist(lottery=lottery)
+    # A plan's lottery enters exactly the plan's invited families (allocation/plans).
+    plan = getattr(lottery, "allocation_plan", None)
+    if plan is not None:
+        from .plans.services import plan_lottery_entrants
+
+        entrants = plan_lottery_entrants(plan)
+    else:
+        entrants = lottery_entrants_from_waitlist(lottery=lottery)
     form = LotteryVoidConfirmForm(request.POST or None, initial={"opinion": _("名单核对无误，锁定。")})
     if request.method == "POST" and form.is_valid():
         try:

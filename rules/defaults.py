@@ -212,6 +212,14 @@ GONGZU_CONDITIONS = (
     L("no_property", "在本市无住房", "owns_property_in_city", "housing", [False], group="migrant_track"),
 )
 
+# 选房 (allocation.selection): a family may choose units with at most this many rooms.
+ALLOWED_ROOMS = F(
+    "allowed_rooms",
+    "可配户型（居室数）",
+    "1 if household_size <= 1 else (2 if household_size <= 3 else 3)",
+    "居室",
+)
+
 GONGZU_RENT = (
     V("income_tier_1", "第一档收入上限（人均年收入）", "14856", "元"),
     V("income_tier_2", "第二档收入上限（人均年收入）", "22284", "元"),
@@ -229,6 +237,7 @@ GONGZU_RENT = (
         " else (rent_factor_3 if per_capita_annual_income <= income_tier_3 else rent_factor_4)))",
     ),
     F("monthly_rent", "月租金", "market_monthly_rent * rent_factor", "元/月"),
+    ALLOWED_ROOMS,
 )
 
 GONGZU_ORDERING = (

@@ -4,4 +4,15 @@ from __future__ import annotations
 
 
 def ready() -> None:
-    pass
+    from django.utils.translation import gettext_lazy as _
+
+    from housing.backoffice.navigation import NavItem, register
+
+    from . import admin  # noqa: F401 — registers the read-only admin pages
+
+    register(
+        section="allocation",
+        section_title=_("配给管理"),
+        order=400,
+        items=[NavItem(_("合同签约"), "allocation:contracts_list", permission="allocation.view_contract")],
+    )

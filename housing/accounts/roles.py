@@ -122,7 +122,12 @@ _ADMISSION_CITY += tuple(
 )
 
 # 门户内容管理 (issue 6 part 1): the city centre writes, publishes and withdraws the portal's articles.
-_PORTAL_CONTENT = ("portal.view_article", "portal.add_article", "portal.change_article", "portal.publish_article")
+_PORTAL_CONTENT = (
+    "portal.view_article",
+    "portal.add_article",
+    "portal.change_article",
+    "portal.publish_article",
+)
 
 # 配给管理 (allocation): each part keeps its own lines below (permission strings only).
 # *_VIEW: read; *_RUN: the city centre's work; *_FINANCE / *_PROJECT: the finance and project officers'.
@@ -157,10 +162,14 @@ _ALLOCATION_WAITLIST_VIEW: tuple[str, ...] = (
 )
 _ALLOCATION_WAITLIST_RUN: tuple[str, ...] = ("allocation.add_waitlistrefusal",)
 _ALLOCATION_SELECTION_VIEW: tuple[str, ...] = (
-    "allocation.view_selectionsession", "allocation.view_allocationorder", "allocation.view_selectionpick",
+    "allocation.view_selectionsession",
+    "allocation.view_allocationorder",
+    "allocation.view_selectionpick",
 )
 _ALLOCATION_SELECTION_RUN: tuple[str, ...] = (
-    "allocation.run_selection", "allocation.review_selection", "projects.allocate_unit",
+    "allocation.run_selection",
+    "allocation.review_selection",
+    "projects.allocate_unit",
     "allocation.add_waitlistrefusal",  # 缺席、放弃 count as refusals (allocation.waitlist)
 )
 _ALLOCATION_CONTRACTS_VIEW: tuple[str, ...] = ("allocation.view_contract", "allocation.view_contractarchive")

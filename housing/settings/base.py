@@ -137,6 +137,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "allocation.ledgers.tasks.build_recent_ledgers",
         "schedule": timedelta(days=1),
     },
+    # 合同到期: signed contracts past their end date become 已到期 (idempotent, daily).
+    "allocation-expire-due-contracts": {
+        "task": "allocation.contracts.tasks.expire_due_contracts",
+        "schedule": timedelta(days=1),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

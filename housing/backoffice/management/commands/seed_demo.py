@@ -25,6 +25,13 @@ DEMO_SEEDERS = [
     "admission.casework.demo.seed_demo_casework",
     "admission.registry.demo.seed_demo_registry",
     "allocation.demo.seed_demo_lottery",
+    # Allocation on top of the registry and the stock: plans, waitlist refusals, a selection session in
+    # progress, contracts of every kind, then the ledgers computed from all of it.
+    "allocation.plans.demo.seed_demo_plans",
+    "allocation.waitlist.demo.seed_demo_waitlist",
+    "allocation.selection.demo.seed_demo_selection",
+    "allocation.contracts.demo.seed_demo_contracts",
+    "allocation.ledgers.demo.seed_demo_ledgers",
     # The portal's articles (通知公告、政策法规 …).
     "portal.content.demo.seed_demo_content",
 ]

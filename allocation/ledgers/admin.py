@@ -1,0 +1,108 @@
+"""资源台账 in the admin: read-only and scoped; ledgers are computed, plans and land records go through the pages."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from housing.accounts.admin import ScopedAdminMixin
+
+from .models import (
+    GuaranteeLedger,
+    GuaranteeMovement,
+    LandSupplyRecord,
+    SupportLedger,
+    SupportMovement,
+    SupportPaymentPlan,
+)
+
+
+class _ReadOnly(ScopedAdminMixin, admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GuaranteeLedger)
+class GuaranteeLedgerAdmin(_ReadOnly):
+    list_display = [
+        "number",
+        "ledger_class",
+        "period_kind",
+        "period",
+        "region_code",
+        "closing_units",
+        "closing_households",
+    ]
+    list_filter = ["period_kind", "ledger_class"]
+    search_fields = ["=number", "=period"]
+
+
+@admin.register(SupportLedger)
+class SupportLedgerAdmin(_ReadOnly):
+    list_display = [
+        "number",
+        "ledger_class",
+        "period_kind",
+        "period",
+        "region_code",
+        "closing_money",
+        "closing_land",
+    ]
+    list_filter = ["period_kind", "ledger_class"]
+    search_fields = ["=number", "=period"]
+
+
+@admin.register(GuaranteeMovement)
+class GuaranteeMovementAdmin(_ReadOnly):
+    list_display = [
+        "number",
+        "received_on",
+        "ledger_class",
+        "region_code",
+        "direction",
+        "units",
+        "households",
+    ]
+    list_filter = ["ledger_class", "direction", "source_kind"]
+    search_fields = ["=number", "=batch_number"]
+
+
+@admin.register(SupportMovement)
+class SupportMovementAdmin(_ReadOnly):
+    list_display = [
+        "number",
+        "received_on",
+        "ledger_class",
+        "region_code",
+        "direction",
+        "amount",
+        "land_area",
+    ]
+    list_filter = ["ledger_class", "direction", "source_kind"]
+    search_fields = ["=number", "=batch_number"]
+
+
+@admin.register(SupportPaymentPlan)
+class SupportPaymentPlanAdmin(_ReadOnly):
+    list_display = [
+        "number",
+        "supplier_number",
+        "supplier_name",
+        "total_amount",
+        "period_kind",
+        "cycles",
+        "starts_on",
+    ]
+    search_fields = ["=number", "=supplier_number"]
+
+
+@admin.register(LandSupplyRecord)
+class LandSupplyRecordAdmin(_ReadOnly):
+    list_display = ["number", "parcel_number", "parcel_name", "approved_on", "land_area", "region_code"]
+    list_select_related = []
+    search_fields = ["=number", "=parcel_number"]

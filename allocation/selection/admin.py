@@ -1,0 +1,45 @@
+"""选房 in the admin: looked up only and scoped; every step goes through the services."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from housing.accounts.admin import ScopedAdminMixin
+
+from .models import AllocationOrder, SelectionPick, SelectionSession
+
+
+class _ReadOnly(ScopedAdminMixin, admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SelectionSession)
+class SelectionSessionAdmin(_ReadOnly):
+    list_display = ["number", "name", "region_code", "state", "starts_at"]
+    list_filter = ["state"]
+    search_fields = ["=number", "name"]
+
+
+@admin.register(AllocationOrder)
+class AllocationOrderAdmin(_ReadOnly):
+    scope_field = "session__region_code"
+    list_display = ["session", "order_number", "registry_entry", "slot", "status", "allowed_rooms"]
+    list_filter = ["status"]
+    list_select_related = ["session", "registry_entry", "slot"]
+    raw_id_fields = ["session", "registry_entry", "slot"]
+
+
+@admin.register(SelectionPick)
+class SelectionPickAdmin(_ReadOnly):
+    scope_field = "session__region_code"
+    list_display = ["session", "registry_entry", "unit", "state", "is_reviewed", "notice_number"]
+    list_filter = ["state", "is_reviewed"]
+    list_select_related = ["session", "registry_entry", "unit"]
+    raw_id_fields = ["session", "order", "registry_entry", "unit", "notice_document", "archive_document"]
