@@ -116,9 +116,7 @@ def lottery_freeze(*, lottery: Lottery, entrants: Iterable[EntrantSpec], actor, 
     if not specs:
         raise ValidationError(_("没有参加摇号的家庭，不能锁定名单。"))
     try:
-        data = algorithm.entrant_file(
-            algorithm.Entrant(spec.priority_round, spec.receipt_number) for spec in specs
-        )
+        data = algorithm.entrant_file((spec.priority_round, spec.receipt_number) for spec in specs)
     except algorithm.LotteryFileError as exc:
         raise ValidationError(str(exc)) from exc
     # In the file's order: the (lottery, receipt number) index then grows at its end, not at random.
