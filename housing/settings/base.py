@@ -191,6 +191,8 @@ ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row.
 GUARDIAN_RAISE_403 = False
 
 LANGUAGE_CODE = "zh-hans"
+# ISO dates first in the input formats, so <input type="date"> shows a value a form sends back (see there).
+FORMAT_MODULE_PATH = ["housing.formats"]
 # Only Chinese is offered, so an English browser still gets the Chinese UI (Django admin included).
 # Adding a language = a catalogue under locale/ and a line here.
 LANGUAGES = [("zh-hans", "简体中文")]
