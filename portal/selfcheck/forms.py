@@ -39,6 +39,7 @@ class SelfCheckForm(forms.Form):
         self.fields["region_code"].choices = [(city_code, _("不确定（按全市标准）"))] + [
             (r.code, r.name) for r in districts
         ]
+        self.fields["region_code"].widget.attrs["class"] = "form-select"
         self.steps = []
         for code, title, questions in steps:
             for question in questions:
