@@ -36,37 +36,10 @@ TARGET_MS = 100.0
 CITY, DISTRICT, COMMUNITY = "440400000000", "440402000000", "440402001001"
 
 
-def _ensure_selection_tables() -> None:
-    """Until the lead generates this part's migration, create its tables directly (bench database only)."""
-    from django.apps import apps
-    from django.db import connection
-
-    existing = set(connection.introspection.table_names())
-    models = [
-        m
-        for m in apps.get_app_config("allocation").get_models()
-        if m.__module__.startswith("allocation.selection")
-    ]
-    missing = [m for m in models if m._meta.db_table not in existing]
-    if missing:
-        with connection.schema_editor() as editor:
-            for model in missing:
-                editor.create_model(model)
-        print(f"  (created {len(missing)} selection tables without a migration)")
-    # Their permissions too (migrate creates those only for migrated models), then the roles again.
-    from django.contrib.auth.management import create_permissions
-
-    from housing.accounts.roles import roles_sync
-
-    create_permissions(apps.get_app_config("allocation"), verbosity=0)
-    roles_sync()
-
-
 def prepare(pickers: int):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    _ensure_selection_tables()
     from django.utils import timezone
 
     from admission.applications import application_create
@@ -120,7 +93,9 @@ def prepare(pickers: int):
     return user, families
 
 
-def run_once(user, families, units_n: int, seed: int, mode: str) -> tuple[list[float], int]:
+def run_once(
+    user, families, units_n: int, seed: int, mode: str, spread: float = 0.0
+) -> tuple[list[float], int]:
     from django.core.exceptions import ValidationError
     from django.db import connection, connections
     from django.utils import timezone
@@ -172,6 +147,9 @@ def run_once(user, families, units_n: int, seed: int, mode: str) -> tuple[list[f
             order = AllocationOrder.objects.get(pk=order_id)
             actor.has_perm("allocation.run_selection")  # warm the permission cache, as a logged-in desk has
             barrier.wait(timeout=300)
+            # --spread: the families click within that many seconds of each other rather than at one
+            # instant (0 = all at once, the worst case).
+            time.sleep(rng.uniform(0, spread))
             while True:
                 free = list(
                     Unit.objects.filter(pk__in=unit_ids, state=UnitState.DELIVERED).values_list(
@@ -239,6 +217,12 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
+        "--spread",
+        type=float,
+        default=0.0,
+        help="seconds over which the pickers' first clicks are spread (0 = all at the same instant)",
+    )
+    parser.add_argument(
         "--mode",
         choices=["processes", "threads"],
         default="processes",
@@ -250,13 +234,13 @@ def main() -> None:
     user, families = prepare(args.pickers)
     timings: list[float] = []
     for run in range(args.runs):
-        run_timings, picked = run_once(user, families, args.units, run, args.mode)
+        run_timings, picked = run_once(user, families, args.units, run, args.mode, args.spread)
         timings += run_timings
         print(f"  run {run + 1}: {len(run_timings)} pick attempts, {picked} units allocated once each")
     timings.sort()
     p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
     print(
-        f"选房 {args.pickers} concurrent pickers ({args.mode}) on {args.units} units, {args.runs} runs (PostgreSQL)"
+        f"选房 {args.pickers} concurrent pickers ({args.mode}) on {args.units} units, {args.runs} runs, first clicks spread over {args.spread:g} s (PostgreSQL)"
     )
     print(
         f"  per pick: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms "
