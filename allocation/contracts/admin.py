@@ -7,24 +7,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from housing.accounts.admin import ScopedAdminMixin
+from housing.accounts.admin import ReadOnlyScopedAdmin
 
 from .models import Contract, ContractArchive
 
 
-class _ReadOnly(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Contract)
-class ContractAdmin(_ReadOnly):
+class ContractAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "number",
         "kind",
@@ -43,7 +32,7 @@ class ContractAdmin(_ReadOnly):
 
 
 @admin.register(ContractArchive)
-class ContractArchiveAdmin(_ReadOnly):
+class ContractArchiveAdmin(ReadOnlyScopedAdmin):
     list_display = ["archive_number", "contract", "application_number", "name", "created_at"]
     list_select_related = ["contract"]
     search_fields = ["=archive_number", "=application_number"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from housing.accounts.admin import ScopedAdminMixin
+from housing.accounts.admin import ReadOnlyScopedAdmin
 
 from .models import (
     GuaranteeLedger,
@@ -16,19 +16,8 @@ from .models import (
 )
 
 
-class _ReadOnly(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(GuaranteeLedger)
-class GuaranteeLedgerAdmin(_ReadOnly):
+class GuaranteeLedgerAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "number",
         "ledger_class",
@@ -43,7 +32,7 @@ class GuaranteeLedgerAdmin(_ReadOnly):
 
 
 @admin.register(SupportLedger)
-class SupportLedgerAdmin(_ReadOnly):
+class SupportLedgerAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "number",
         "ledger_class",
@@ -58,7 +47,7 @@ class SupportLedgerAdmin(_ReadOnly):
 
 
 @admin.register(GuaranteeMovement)
-class GuaranteeMovementAdmin(_ReadOnly):
+class GuaranteeMovementAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "number",
         "received_on",
@@ -73,7 +62,7 @@ class GuaranteeMovementAdmin(_ReadOnly):
 
 
 @admin.register(SupportMovement)
-class SupportMovementAdmin(_ReadOnly):
+class SupportMovementAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "number",
         "received_on",
@@ -88,7 +77,7 @@ class SupportMovementAdmin(_ReadOnly):
 
 
 @admin.register(SupportPaymentPlan)
-class SupportPaymentPlanAdmin(_ReadOnly):
+class SupportPaymentPlanAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "number",
         "supplier_number",
@@ -102,7 +91,7 @@ class SupportPaymentPlanAdmin(_ReadOnly):
 
 
 @admin.register(LandSupplyRecord)
-class LandSupplyRecordAdmin(_ReadOnly):
+class LandSupplyRecordAdmin(ReadOnlyScopedAdmin):
     list_display = ["number", "parcel_number", "parcel_name", "approved_on", "land_area", "region_code"]
     list_select_related = []
     search_fields = ["=number", "=parcel_number"]

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from housing.regions.models import RegionScoped
 from projects.models.choices import LandAcquisitionMode
 
+from ..common import PeriodKind
+
 __all__ = [
     "Direction",
     "GuaranteeLedger",
@@ -47,14 +49,6 @@ def _area(label, **kwargs):
 def _rgn(name: str) -> models.Index:
     # RegionScoped's prefix index under a short name (index names stop at 30 characters).
     return models.Index(fields=["region_code"], name=name, opclasses=["varchar_pattern_ops"])
-
-
-class PeriodKind(models.TextChoices):
-    """周期类型 / 期别类型."""
-
-    MONTH = "month", _("月")
-    QUARTER = "quarter", _("季")
-    YEAR = "year", _("年")
 
 
 class LedgerClass(models.TextChoices):

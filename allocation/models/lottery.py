@@ -7,12 +7,13 @@ The draw's inputs are all stored, so anybody can recompute it (``allocation.lott
 from __future__ import annotations
 
 import django_fsm
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from housing.regions.models import RegionScoped
+
+from ..common import user_fk
 
 
 class LotteryState(models.TextChoices):
@@ -20,17 +21,6 @@ class LotteryState(models.TextChoices):
     FROZEN = "frozen", _("名单已锁定")
     DRAWN = "drawn", _("已摇号")
     VOIDED = "voided", _("已作废")
-
-
-def _user_fk(verbose_name):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
 
 class Lottery(django_fsm.FSMModelMixin, RegionScoped):
@@ -56,20 +46,20 @@ class Lottery(django_fsm.FSMModelMixin, RegionScoped):
     entrant_sha256 = models.CharField(_("名单SHA-256"), max_length=64, blank=True, default="")
     entrant_file = models.TextField(_("参加人名单文件"), blank=True, default="", editable=False)
     frozen_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
-    frozen_by = _user_fk(_("锁定人"))
+    frozen_by = user_fk(_("锁定人"))
     event_seed = models.CharField(_("现场种子"), max_length=64, blank=True, default="")
     seed = models.CharField(_("最终种子"), max_length=130, blank=True, default="")
     algorithm_version = models.CharField(_("算法版本"), max_length=32, blank=True, default="")
     result_sha256 = models.CharField(_("结果SHA-256"), max_length=64, blank=True, default="")
     drawn_at = models.DateTimeField(_("摇号完成时间"), null=True, blank=True)
-    drawn_by = _user_fk(_("摇号操作人"))
+    drawn_by = user_fk(_("摇号操作人"))
     void_reason = models.TextField(_("作废原因"), blank=True, default="")
     void_requested_at = models.DateTimeField(_("作废申请时间"), null=True, blank=True)
-    void_requested_by = _user_fk(_("作废申请人"))
+    void_requested_by = user_fk(_("作废申请人"))
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
-    voided_by = _user_fk(_("作废复核人"))
+    voided_by = user_fk(_("作废复核人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    created_by = _user_fk(_("创建人"))
+    created_by = user_fk(_("创建人"))
 
     class Meta:
         verbose_name = _("摇号")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from housing.accounts.admin import ScopedAdminMixin
+from housing.accounts.admin import ReadOnlyScopedAdmin
 
 from .models import (
     AllocationPlan,
@@ -15,26 +15,15 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AllocationPlan)
-class AllocationPlanAdmin(ReadOnlyAdmin):
+class AllocationPlanAdmin(ReadOnlyScopedAdmin):
     list_display = ["number", "name", "project_code", "mode_code", "period", "method", "state", "region_code"]
     list_filter = ["state", "method", "period_kind"]
     search_fields = ["=number", "name"]
 
 
 @admin.register(AllocationPlanFamily)
-class AllocationPlanFamilyAdmin(ReadOnlyAdmin):
+class AllocationPlanFamilyAdmin(ReadOnlyScopedAdmin):
     scope_field = "plan__region_code"
     list_display = ["plan", "sequence", "registry_entry", "status", "allocated_at"]
     list_filter = ["status"]
@@ -44,7 +33,7 @@ class AllocationPlanFamilyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AllocationPlanResource)
-class AllocationPlanResourceAdmin(ReadOnlyAdmin):
+class AllocationPlanResourceAdmin(ReadOnlyScopedAdmin):
     scope_field = "plan__region_code"
     list_display = ["plan", "resource_number", "category", "status", "area", "amount", "allocated_on"]
     list_filter = ["category", "status"]
@@ -54,7 +43,7 @@ class AllocationPlanResourceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SupportAllocationPlan)
-class SupportAllocationPlanAdmin(ReadOnlyAdmin):
+class SupportAllocationPlanAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "number",
         "name",
@@ -69,7 +58,7 @@ class SupportAllocationPlanAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SupportAllocationPlanObject)
-class SupportAllocationPlanObjectAdmin(ReadOnlyAdmin):
+class SupportAllocationPlanObjectAdmin(ReadOnlyScopedAdmin):
     scope_field = "plan__region_code"
     list_display = ["plan", "object_number", "object_name", "land_area", "amount", "status"]
     list_select_related = ["plan"]

@@ -9,7 +9,6 @@ detail rows by the services, never typed in. A support plan (A.6.7) lists the ap
 from __future__ import annotations
 
 import django_fsm
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from housing.regions.models import RegionScoped
 from projects.models import GuaranteeMode as UnitGuaranteeMode
 from rules.models import SupplierType, SupportModeKind
 
+from ..common import PeriodKind, user_fk
 from ..models.lottery import Lottery
 
 __all__ = [
@@ -38,25 +38,6 @@ __all__ = [
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 AREA = {"max_digits": 14, "decimal_places": 2}
-
-
-def _user_fk(verbose_name):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-
-class PeriodKind(models.TextChoices):
-    """期别类型."""
-
-    MONTH = "month", _("月")
-    QUARTER = "quarter", _("季")
-    YEAR = "year", _("年")
 
 
 class AllocationMethod(models.TextChoices):
@@ -148,12 +129,12 @@ class AllocationPlan(django_fsm.FSMModelMixin, RegionScoped):
         related_name="allocation_plan",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    created_by = _user_fk(_("编制人"))
+    created_by = user_fk(_("编制人"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = _user_fk(_("发布人"))
+    published_by = user_fk(_("发布人"))
     withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    withdrawn_by = _user_fk(_("撤销人"))
+    withdrawn_by = user_fk(_("撤销人"))
     withdraw_reason = models.TextField(_("撤销原因"), blank=True, default="")
 
     class Meta:
@@ -312,9 +293,9 @@ class SupportAllocationPlan(django_fsm.FSMModelMixin, RegionScoped):
         protected=True,
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    created_by = _user_fk(_("编制人"))
+    created_by = user_fk(_("编制人"))
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = _user_fk(_("发布人"))
+    published_by = user_fk(_("发布人"))
 
     class Meta:
         verbose_name = _("支持项目资源配置方案")

@@ -4,31 +4,20 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from housing.accounts.admin import ScopedAdminMixin
+from housing.accounts.admin import ReadOnlyScopedAdmin
 
 from .models import AllocationOrder, SelectionPick, SelectionSession
 
 
-class _ReadOnly(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SelectionSession)
-class SelectionSessionAdmin(_ReadOnly):
+class SelectionSessionAdmin(ReadOnlyScopedAdmin):
     list_display = ["number", "name", "region_code", "state", "starts_at"]
     list_filter = ["state"]
     search_fields = ["=number", "name"]
 
 
 @admin.register(AllocationOrder)
-class AllocationOrderAdmin(_ReadOnly):
+class AllocationOrderAdmin(ReadOnlyScopedAdmin):
     scope_field = "session__region_code"
     list_display = ["session", "order_number", "registry_entry", "slot", "status", "allowed_rooms"]
     list_filter = ["status"]
@@ -37,7 +26,7 @@ class AllocationOrderAdmin(_ReadOnly):
 
 
 @admin.register(SelectionPick)
-class SelectionPickAdmin(_ReadOnly):
+class SelectionPickAdmin(ReadOnlyScopedAdmin):
     scope_field = "session__region_code"
     list_display = ["session", "registry_entry", "unit", "state", "is_reviewed", "notice_number"]
     list_filter = ["state", "is_reviewed"]

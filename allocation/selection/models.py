@@ -8,7 +8,6 @@ one live pick per unit and one per family and session, and the pick locks the un
 from __future__ import annotations
 
 import django_fsm
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from housing.accounts.identity import mask_name
 from housing.regions.models import RegionScoped
+
+from ..common import user_fk
 
 __all__ = [
     "AllocationOrder",
@@ -28,18 +29,6 @@ __all__ = [
     "SelectionState",
     "SelectionUnit",
 ]
-
-
-def _user_fk(verbose_name, **extra):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        **extra,
-    )
 
 
 class SelectionState(models.TextChoices):
@@ -87,9 +76,9 @@ class SelectionSession(django_fsm.FSMModelMixin, RegionScoped):
     ended_at = models.DateTimeField(_("实际结束时间"), null=True, blank=True)
     void_reason = models.TextField(_("作废原因"), blank=True, default="")
     created_at = models.DateTimeField(_("增加时间"), auto_now_add=True)
-    created_by = _user_fk(_("增加人"))
+    created_by = user_fk(_("增加人"))
     updated_at = models.DateTimeField(_("最后更新时间"), auto_now=True)
-    updated_by = _user_fk(_("最后更新人"))
+    updated_by = user_fk(_("最后更新人"))
 
     class Meta:
         verbose_name = _("选房活动")
@@ -189,9 +178,9 @@ class AllocationOrder(django_fsm.FSMModelMixin, models.Model):
     pass_count = models.PositiveSmallIntegerField(_("顺延次数"), default=0)
     called_at = models.DateTimeField(_("叫号时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("增加时间"), auto_now_add=True)
-    created_by = _user_fk(_("增加人"))
+    created_by = user_fk(_("增加人"))
     updated_at = models.DateTimeField(_("最后更新时间"), auto_now=True)
-    updated_by = _user_fk(_("最后更新人"))
+    updated_by = user_fk(_("最后更新人"))
 
     class Meta:
         verbose_name = _("保障对象配给顺序")
@@ -292,7 +281,7 @@ class SelectionPick(models.Model):
     )
     is_reviewed = models.BooleanField(_("是否已审核"), default=False)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    reviewed_by = _user_fk(_("审核人"))
+    reviewed_by = user_fk(_("审核人"))
     state = models.CharField(
         _("选房结果状态"), max_length=12, choices=PickState.choices, default=PickState.ACTIVE
     )
@@ -317,9 +306,9 @@ class SelectionPick(models.Model):
     )
     notice_error = models.TextField(_("出具失败原因"), blank=True, default="")
     created_at = models.DateTimeField(_("增加时间"), auto_now_add=True)
-    created_by = _user_fk(_("增加人"))
+    created_by = user_fk(_("增加人"))
     updated_at = models.DateTimeField(_("最后更新时间"), auto_now=True)
-    updated_by = _user_fk(_("最后更新人"))
+    updated_by = user_fk(_("最后更新人"))
 
     class Meta:
         verbose_name = _("保障对象选房")
@@ -375,7 +364,7 @@ class SelectionEvent(models.Model):
     )
     kind = models.CharField(_("操作"), max_length=12, choices=EventKind.choices)
     note = models.CharField(_("说明"), max_length=300, blank=True, default="")
-    actor = _user_fk(_("操作人"))
+    actor = user_fk(_("操作人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from housing.accounts.admin import ScopedAdminMixin
+from housing.accounts.admin import ReadOnlyScopedAdmin
 
 from .models import WaitlistEvent, WaitlistRefusal
 
 
-class _ReadOnly(ScopedAdminMixin, admin.ModelAdmin):
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(WaitlistRefusal)
-class WaitlistRefusalAdmin(_ReadOnly):
+class WaitlistRefusalAdmin(ReadOnlyScopedAdmin):
     list_display = ["entry", "sequence", "kind", "reason", "caused_removal", "recorded_at", "recorded_by"]
     list_filter = ["kind", "caused_removal"]
     list_select_related = ["entry", "recorded_by"]
@@ -32,7 +19,7 @@ class WaitlistRefusalAdmin(_ReadOnly):
 
 
 @admin.register(WaitlistEvent)
-class WaitlistEventAdmin(_ReadOnly):
+class WaitlistEventAdmin(ReadOnlyScopedAdmin):
     list_display = ["entry", "kind", "reason", "occurred_at", "actor"]
     list_filter = ["kind"]
     list_select_related = ["entry", "actor"]

@@ -44,6 +44,22 @@ class ScopedAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
+class ReadOnlyScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A record that only its services write (numbered, recorded, audited): looked up in the admin,
+    never added, changed or deleted there."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
