@@ -280,6 +280,15 @@ class Objection(RegionScoped):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 网上举报: the real-name portal account that reported (the name and phone above are copied from it).
+    reporter_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("举报人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("公示期间举报信息")

@@ -39,6 +39,7 @@ from ..models import LEVEL_PERMISSION, Application, ApplicationState, RefusalRea
 from .models import (
     BatchState,
     Objection,
+    ObjectionChannel,
     ObjectionState,
     PublicityBatch,
     PublicityEntry,
@@ -736,4 +737,48 @@ def objection_decide(
         if entry.batch.state == BatchState.CLOSED:
             # The publicity ended while the case was frozen: it continues as if it had just closed.
             _entry_move_on(entry, opinion=_("公示期满，异议经查证不成立"))
+    return objection
+
+
+ONLINE_OBJECTIONS_PER_DAY = 5
+
+
+@transaction.atomic
+def objection_submit_online(
+    *, entry: PublicityEntry, reporter, content: str, evidence: Iterable = ()
+) -> Objection:
+    """网上举报: a citizen signed in with a real-name account objects to one posted case while its batch is
+    in publicity. Recorded as channel 网络 by the system (the reporter is no caseworker), with the
+    account's real name and phone as the reporter's; the case is frozen as for any objection."""
+    from housing.accounts.system import system_actor
+
+    if not getattr(reporter, "is_applicant", False) or not (reporter.real_name and reporter.phone):
+        raise PermissionDenied(_("请使用实名注册的账号登录后举报。"))
+    content = (content or "").strip()
+    if len(content) < 10:
+        raise ValidationError({"content": _("请写明举报的具体事实（至少 10 个字），以便查证。")})
+    batch = entry.batch
+    if batch.state != BatchState.PUBLISHED or timezone.localdate() > batch.end_date:
+        raise ValidationError(_("该公示已不在公示期内，不能网上举报。"))
+    since = timezone.now() - datetime.timedelta(days=1)
+    if Objection.objects.filter(reporter_account=reporter, recorded_at__gte=since).count() >= (
+        ONLINE_OBJECTIONS_PER_DAY
+    ):
+        raise ValidationError(
+            _("同一账号 24 小时内最多网上举报 %(n)s 次，如有更多情况请到发布单位当面反映。")
+            % {"n": ONLINE_OBJECTIONS_PER_DAY}
+        )
+    objection = objection_record(
+        application=entry.application,
+        actor=system_actor(),
+        channel=ObjectionChannel.ONLINE,
+        content=content,
+        reporter_name=reporter.real_name,
+        reporter_phone=reporter.phone,
+        evidence=evidence,
+    )
+    if objection.entry_id != entry.pk:
+        raise ValidationError(_("该公示已不在公示期内，不能网上举报。"))
+    objection.reporter_account = reporter
+    objection.save(update_fields=["reporter_account"])
     return objection
