@@ -70,7 +70,20 @@ class GuaranteeLedgerListView(_LedgerListView):
     permission_required = VIEW_GUARANTEE
     filterset_class = GuaranteeLedgerFilter
     export_filename = "保障项目台账"
+    # The page shows the closing balances; the export (and each ledger's page) every A.6.1 figure.
     columns = [
+        _c("台账编号", "number", link=True),
+        _c("台账分类", "ledger_class", sort="ledger_class"),
+        _c("周期类型", "period_kind"),
+        _c("统计周期", "period", sort="period"),
+        _c("行政区划代码", "region_code", sort="region_code"),
+        _c("期末资金余额", "closing_money"),
+        _c("期末住房套数余额", "closing_units", sort="closing_units"),
+        _c("期末住房面积余额", "closing_area"),
+        _c("期末保障户数余额", "closing_households", sort="closing_households"),
+        _c("期末保障人数余额", "closing_persons"),
+    ]
+    export_columns = [
         _c("台账编号", "number", link=True),
         _c("台账分类", "ledger_class", sort="ledger_class"),
         _c("周期类型", "period_kind"),

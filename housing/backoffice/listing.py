@@ -107,6 +107,9 @@ class ScopedListView(StaffRequiredMixin, PermissionRequiredMixin, ListView):
     filterset_class = None
     default_ordering: tuple[str, ...] = ("-pk",)
     export_filename: str | None = None
+    # The Excel export's columns when it should carry more than the page shows (wide tables such as
+    # ledgers: the page keeps the balances people read, the file every figure); default: ``columns``.
+    export_columns: list[Column] | None = None
     breadcrumbs: list[tuple[str, str | None]] = []
     raise_exception = False
     paginator_class = CappedCountPaginator
@@ -195,8 +198,9 @@ class ScopedListView(StaffRequiredMixin, PermissionRequiredMixin, ListView):
 
     def export(self):
         queryset = self.get_queryset()[:MAX_EXPORT_ROWS]
-        headers = [c.label for c in self.columns]
-        rows = ([c.value(row) for c in self.columns] for row in queryset.iterator(chunk_size=2000))
+        columns = self.export_columns or self.columns
+        headers = [c.label for c in columns]
+        rows = ([c.value(row) for c in columns] for row in queryset.iterator(chunk_size=2000))
         stamp = timezone.localtime().strftime("%Y%m%d%H%M")
         filename = f"{self.export_filename}-{stamp}.xlsx"
         audit_record(
