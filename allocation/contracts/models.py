@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_fsm
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -12,6 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from admission.fields import EncryptedCharField
 from housing.regions.models import RegionScoped
+
+from ..common import user_fk
 
 __all__ = [
     "Contract",
@@ -109,23 +110,9 @@ class Contract(RegionScoped):
     expires_on = models.DateField(_("合同失效时间"), null=True, blank=True)
     is_auto_renew = models.BooleanField(_("是否自动续签"), default=False)
     created_at = models.DateTimeField(_("增加时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("增加人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk(_("增加人"))
     updated_at = models.DateTimeField(_("最后更新时间"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("最后更新人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    updated_by = user_fk(_("最后更新人"))
     # --- kept beside them ---
     signer_id_number_masked = models.CharField(_("签约人身份证号（脱敏）"), max_length=18, editable=False)
     agent_id_number_masked = models.CharField(
@@ -282,23 +269,9 @@ class ContractArchive(RegionScoped):
         "archive.Document", verbose_name=_("电子档案"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("增加时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("增加人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk(_("增加人"))
     updated_at = models.DateTimeField(_("最后更新时间"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("最后更新人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    updated_by = user_fk(_("最后更新人"))
 
     class Meta:
         verbose_name = _("配给合同电子档案")

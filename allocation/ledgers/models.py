@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from housing.regions.models import RegionScoped
 from projects.models.choices import LandAcquisitionMode
 
-from ..common import PeriodKind
+from ..common import PeriodKind, user_fk
 
 __all__ = [
     "Direction",
@@ -268,23 +267,9 @@ class SupportPaymentPlan(RegionScoped):
     )
     starts_on = models.DateField(_("开始发放时间"))
     created_at = models.DateTimeField(_("增加时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("增加人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk(_("增加人"))
     updated_at = models.DateTimeField(_("最后更新时间"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("最后更新人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    updated_by = user_fk(_("最后更新人"))
 
     class Meta:
         verbose_name = _("支持对象资金拨付配置计划")
@@ -349,14 +334,7 @@ class LandSupplyRecord(RegionScoped):
     )
     use_years = models.PositiveSmallIntegerField(_("土地使用年限"), null=True, blank=True, help_text=_("年"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk(_("登记人"))
 
     class Meta:
         verbose_name = _("土地供应记录信息")

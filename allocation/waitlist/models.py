@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from admission.registry.models import WaitlistEntry
 from housing.regions.models import RegionScoped
 
+from ..common import user_fk
+
 
 class RefusalKind(models.TextChoices):
     REFUSED = "refused", _("拒绝选房（配租）")
@@ -86,14 +88,7 @@ class WaitlistEvent(RegionScoped):
     kind = models.CharField(_("变动类别"), max_length=12, choices=WaitlistEventKind.choices)
     reason = models.CharField(_("变动原因"), max_length=500, blank=True, default="")
     occurred_at = models.DateTimeField(_("变动时间"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_fk(_("经办人"))
 
     class Meta:
         verbose_name = _("轮候变动记录")
