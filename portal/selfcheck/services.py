@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from housing.regions.codes import parent_code
 from rules.engine import CompiledCondition, CompiledGroup, CompiledRuleSet, compiled_in_force, evaluate
 from rules.factors import factor_get
 
@@ -88,7 +89,12 @@ def rule_sets_in_force(*, region_code: str, on_date: datetime.date) -> list[Comp
 
 
 def _ancestors(region_code: str) -> list[str]:
-    return [region_code[:n].ljust(12, "0") for n in (4, 6, 9, 12)]
+    """The region and every region above it (a city's projects apply to its districts)."""
+    codes, code = [], region_code
+    while code is not None:
+        codes.append(code)
+        code = parent_code(code)
+    return codes
 
 
 def _condition_factors(node, into: set[str]) -> None:
