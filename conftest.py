@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from housing.accounts.demo import demo_id_number
 from housing.accounts.models import Organisation, OrganisationKind, User
@@ -11,6 +12,11 @@ from housing.regions.models import Region
 from housing.regions.services import regions_load_demo
 
 PASSWORD = "Test@Pass1"
+
+# Property tests check behaviour, not speed (speed is measured in bench/): no per-example time limit,
+# which on a loaded two-core CI machine fails examples that are merely slow.
+hypothesis_settings.register_profile("housing", deadline=None)
+hypothesis_settings.load_profile("housing")
 
 CITY = "440400000000"
 DISTRICT_A = "440402000000"  # 香洲区

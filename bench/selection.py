@@ -7,8 +7,8 @@ Migrates the database named in DATABASE_URL (its name must contain "bench"), reg
 50 families and lets 50 threads (each with its own PostgreSQL connection) pick at once through
 ``selection_pick`` — the service the operator desk calls, in its transaction. A picker refused with
 “该房源已被选定” picks again among the units still free, as a family would, until it has one or none are
-left. The unit's workflow node, which the pick queues as a Celery job after commit, is written after the
-timing (a worker's work in production). Every attempt is timed (success or refusal); the script prints p50 / p95 / max per pick and checks
+left. The pick's history, audit and workflow rows, which the pick queues as a Celery job after commit,
+are written after the timing (a worker's work in production). Every attempt is timed (success or refusal); the script prints p50 / p95 / max per pick and checks
 that no unit was given twice.
 """
 
@@ -131,7 +131,7 @@ def run_once(
     orders = [selection_call_next(session=session, actor=user).pk for _ in families]
     unit_ids = [u.pk for u in units]
     from allocation.selection import services as selection_services
-    from allocation.selection.services import unit_allocation_record
+    from allocation.selection.services import selection_pick_record
 
     def picker(order_id: int, index: int, barrier, results) -> None:
         """One family at one desk: its own process and PostgreSQL connection (a web worker in production)."""
@@ -139,9 +139,9 @@ def run_once(
         timings: list[float] = []
         deferred: list[tuple[int, int, str]] = []
         unexpected: list[str] = []
-        # The unit's workflow node is a Celery job queued after commit; a worker writes it in production,
-        # so here the job is collected and written after the timing.
-        selection_services._queue_unit_record = lambda *job: deferred.append(job)
+        # The pick's history, audit and workflow rows are a Celery job queued after commit; a worker
+        # writes them in production, so here the job is collected and written after the timing.
+        selection_services._queue_pick_record = lambda *job: deferred.append(job)
         try:
             actor = User.objects.get(pk=user.pk)
             order = AllocationOrder.objects.get(pk=order_id)
@@ -195,8 +195,8 @@ def run_once(
     timings = [t for run_timings, _d, _u in collected for t in run_timings]
     unexpected = [u for _t, _d, run_unexpected in collected for u in run_unexpected]
     for _t, deferred, _u in collected:
-        for unit_id, _actor_id, opinion in deferred:
-            unit_allocation_record(unit_id=unit_id, actor=user, opinion=opinion)
+        for pick_id, _actor_id, ip, request_id in deferred:
+            selection_pick_record(pick_id=pick_id, actor=user, ip=ip, request_id=request_id)
     if unexpected:
         sys.exit(f"unexpected answers: {unexpected[:3]}")
     picked = list(
@@ -287,8 +287,8 @@ def one_at_a_time(user, families, units_n: int) -> tuple[list[float], list[float
     session = selection_session_start(session=session, actor=user)
     orders = [selection_call_next(session=session, actor=user) for _ in range(2 * units_n)]
     jobs: list = []
-    queue_job = selection_services._queue_unit_record
-    selection_services._queue_unit_record = lambda *job: jobs.append(job)
+    queue_job = selection_services._queue_pick_record
+    selection_services._queue_pick_record = lambda *job: jobs.append(job)
     winners, losers = [], []
     for index, order in enumerate(orders):
         started = time.perf_counter()
@@ -298,9 +298,9 @@ def one_at_a_time(user, families, units_n: int) -> tuple[list[float], list[float
             losers.append((time.perf_counter() - started) * 1000)
         else:
             winners.append((time.perf_counter() - started) * 1000)
-    selection_services._queue_unit_record = queue_job
-    for unit_id, _actor_id, opinion in jobs:
-        selection_services.unit_allocation_record(unit_id=unit_id, actor=user, opinion=opinion)
+    selection_services._queue_pick_record = queue_job
+    for pick_id, _actor_id, ip, request_id in jobs:
+        selection_services.selection_pick_record(pick_id=pick_id, actor=user, ip=ip, request_id=request_id)
     return winners, losers
 
 

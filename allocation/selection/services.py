@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 
 import django_fsm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admission.registry.models import GuaranteeStatus, RegistryEntry, WaitlistEntry, WaitlistStatus
 from housing.accounts.scope import code_in_scope
+from housing.audit.middleware import current_context
 from housing.regions.codes import scope_prefix
 from housing.workflow.services import workflow_record_transition
 from projects.models import Unit, UnitState
+from projects.models.construction import PERM_ALLOCATE
 
 from .models import (
     AllocationOrder,
@@ -438,101 +441,267 @@ def _locked_order(order: AllocationOrder) -> AllocationOrder:
     )
 
 
-@transaction.atomic
 def selection_pick(*, order: AllocationOrder, unit: Unit, actor) -> SelectionPick:
     """选定房源: the family being called takes one offered unit that fits its household.
 
-    Locks the order row (a family picks once), then the unit row; a unit taken meanwhile answers
-    “该房源已被选定，请重新选择” and nothing changes.
+    The unit moves 已交付 → 已配给 only if it is still free, offered in this session and of an allowed
+    type, and only while the family is being called in a running session; the family's order moves
+    选房中 → 已选房 and the pick row is inserted with it. Of many families choosing one unit at once
+    exactly one wins: PostgreSQL re-checks the unit's state after waiting for a concurrent writer, and
+    the two partial unique constraints on the pick (one live pick per unit, one per family) reject
+    anything else. The others change nothing and hear why (“该房源已被选定，请重新选择”).
+
+    On PostgreSQL it is one statement (``_PICK_SQL``), so the unit's row lock lasts well under a
+    millisecond; the history, audit and workflow rows of the pick are written after commit by a job
+    (``record_selection_pick``). docs/allocation_selection.md §并发 explains the choice.
     """
-    order = _locked_order(order)
     session = order.session
     _require(actor, RUN, session.region_code)
-    _require_running(session)
-    if order.status != OrderStatus.CHOOSING:
-        raise ValidationError(
-            _("该家庭当前为“%(s)s”，不在选房中，请先叫号。") % {"s": order.get_status_display()}
-        )
-    try:
-        # NOWAIT: a unit locked by another desk is being taken right now; the family hears it at once
-        # instead of queueing behind that transaction (bench/selection.py). The join checks the unit is
-        # offered in this session in the same query.
-        with transaction.atomic():
-            unit = (
-                Unit.objects.select_for_update(nowait=True, of=("self",))
-                .filter(pk=unit.pk, selection_offers__session=session)
-                .first()
-            )
-    except OperationalError as exc:
-        raise ValidationError({"unit": _(UNIT_TAKEN)}) from exc
-    if unit is None:
-        raise ValidationError({"unit": _("该房源不在本次选房活动中。")})
-    if unit.state != UnitState.DELIVERED:
-        raise ValidationError({"unit": _(UNIT_TAKEN)})
-    if not order.fits(unit):
-        raise ValidationError(
-            {
-                "unit": _("该房源为%(r)s居室，超出该家庭可选户型（不超过%(a)s居室），请重新选择。")
-                % {"r": unit.rooms if unit.rooms is not None else "—", "a": order.allowed_rooms}
-            }
-        )
-    if not django_fsm.has_transition_perm(unit.allocate, actor):
+    if not actor.has_perm(PERM_ALLOCATE):
         raise PermissionDenied(_("您没有配给住房的权限。"))
-    pick = SelectionPick(
-        session=session,
-        order=order,
-        registry_entry_id=order.registry_entry_id,
-        unit=unit,
-        created_by=actor,
-        updated_by=actor,
-    )
+    write = _pick_in_one_statement if connection.vendor == "postgresql" else _pick_in_steps
     try:
-        with transaction.atomic():
-            pick.save()
-    except IntegrityError as exc:
-        raise ValidationError({"unit": _(UNIT_TAKEN)}) from exc
-    opinion = _("选房活动 %(s)s：第%(n)s号家庭 %(a)s 选定。") % {
-        "s": session.number,
-        "n": order.order_number,
-        "a": order.registry_entry.application_number,
-    }
-    # 已交付 → 已配给 in this transaction (with its history row: who, when, why); the unit's workflow
-    # node is written after commit, outside the locks every other picker is waiting on.
-    unit.allocate(actor=actor, opinion=opinion)
-    unit._history_user = actor
-    unit._change_reason = opinion
-    unit.save(update_fields=["state", "updated_at"])
-    unit_id, actor_id = unit.pk, actor.pk
-    transaction.on_commit(lambda: _queue_unit_record(unit_id, actor_id, opinion))
-    order.pick()
-    order.updated_by = actor
-    order.save(update_fields=["status", "updated_by", "updated_at"])
-    # No separate log row: the pick row itself records who chose which unit when.
+        pick, refusal = write(order=order, unit_id=unit.pk, actor=actor, now=timezone.now())
+    except IntegrityError:
+        pick, refusal = None, None  # the family picked at another desk meanwhile, or the unit was taken
+    if pick is None:
+        raise refusal or _pick_refusal(order, unit)
+    pick_id, actor_id, context = pick.pk, actor.pk, current_context()
+    ip, request_id = (context.ip, context.request_id) if context else (None, "")
+    transaction.on_commit(lambda: _queue_pick_record(pick_id, actor_id, ip, request_id))
     return pick
 
 
-def _queue_unit_record(unit_id: int, actor_id: int, opinion: str) -> None:
-    from .tasks import record_unit_allocation
+# The unit is taken first, and only if the family is being called; then the order and the pick follow
+# from it. The order's update has no status condition on purpose: were two desks to pick two units for
+# one family at once, the second insert breaks ``allocation_selpick_family_once`` and the whole
+# statement — its unit included — is undone, instead of leaving a unit allocated without a pick.
+_PICK_SQL = """
+WITH taken AS (
+    UPDATE {unit} SET state = %(allocated)s, updated_at = %(now)s
+    WHERE id = %(unit_id)s AND state = %(delivered)s
+      AND (%(rooms)s::integer IS NULL OR rooms <= %(rooms)s::integer)
+      AND EXISTS (SELECT 1 FROM {offer} WHERE session_id = %(session_id)s AND unit_id = %(unit_id)s)
+      AND EXISTS (
+          SELECT 1 FROM {order} o JOIN {session} s ON s.id = o.session_id
+          WHERE o.id = %(order_id)s AND o.status = %(choosing)s AND s.state = %(running)s
+      )
+    RETURNING id
+), called AS (
+    UPDATE {order} SET status = %(picked)s, updated_by_id = %(actor_id)s, updated_at = %(now)s
+    WHERE id = %(order_id)s AND EXISTS (SELECT 1 FROM taken)
+    RETURNING id, session_id, registry_entry_id
+), picked AS (
+    INSERT INTO {pick} (
+        session_id, order_id, registry_entry_id, unit_id, is_reviewed, state, cancel_reason,
+        notice_number, notice_error, created_at, created_by_id, updated_at, updated_by_id
+    )
+    SELECT called.session_id, called.id, called.registry_entry_id, taken.id, false, %(active)s, '',
+           '', '', %(now)s, %(actor_id)s, %(now)s, %(actor_id)s
+    FROM taken, called
+    RETURNING id
+)
+-- The pick's id, or what the refusal needs to say why (as the statement found the rows).
+SELECT (SELECT id FROM picked), s.state, o.status, u.state, u.rooms,
+       EXISTS (SELECT 1 FROM {offer} WHERE session_id = %(session_id)s AND unit_id = %(unit_id)s)
+FROM {order} o JOIN {session} s ON s.id = o.session_id LEFT JOIN {unit} u ON u.id = %(unit_id)s
+WHERE o.id = %(order_id)s
+"""
 
-    record_unit_allocation.delay(unit_id, actor_id, opinion)
+
+def _pick_in_one_statement(
+    *, order: AllocationOrder, unit_id: int, actor, now
+) -> tuple[SelectionPick | None, ValidationError | None]:
+    sql = _PICK_SQL.format(
+        unit=Unit._meta.db_table,
+        offer=SelectionUnit._meta.db_table,
+        order=AllocationOrder._meta.db_table,
+        session=SelectionSession._meta.db_table,
+        pick=SelectionPick._meta.db_table,
+    )
+    params = {
+        "unit_id": unit_id,
+        "order_id": order.pk,
+        "session_id": order.session_id,
+        "actor_id": actor.pk,
+        "rooms": order.allowed_rooms,
+        "now": now,
+        "allocated": UnitState.ALLOCATED,
+        "delivered": UnitState.DELIVERED,
+        "choosing": OrderStatus.CHOOSING,
+        "running": SelectionState.RUNNING,
+        "picked": OrderStatus.PICKED,
+        "active": PickState.ACTIVE,
+    }
+    # Outside a caller's transaction the statement commits by itself, in one round trip, and the unit's
+    # row lock ends with it; inside one, a savepoint keeps a constraint error from aborting the caller's.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    pick_id, session_state, order_status, unit_state, rooms, offered = row
+    if pick_id is None:
+        refusal = _refusal_message(
+            order=order,
+            session_state=session_state,
+            order_status=order_status,
+            unit_state=unit_state,
+            rooms=rooms,
+            offered=offered,
+        )
+        return None, refusal
+    return SelectionPick(
+        pk=row[0],
+        session_id=order.session_id,
+        order_id=order.pk,
+        registry_entry_id=order.registry_entry_id,
+        unit_id=unit_id,
+        created_at=now,
+        updated_at=now,
+        created_by=actor,
+        updated_by=actor,
+    ), None
 
 
-def unit_allocation_record(*, unit_id: int, actor, opinion: str) -> None:
-    """The unit's 配给 node in its workflow (process ``housing_unit``), as ``unit_transition`` writes it."""
+def _pick_in_steps(*, order: AllocationOrder, unit_id: int, actor, now) -> tuple[SelectionPick | None, None]:
+    """The same writes through the ORM, for databases without data-modifying CTEs (the SQLite demo)."""
+    fits = Q() if order.allowed_rooms is None else Q(rooms__lte=order.allowed_rooms)
+    with transaction.atomic():
+        # Exists() rather than a join: Django turns a joined filter into ``pk IN (subquery)``.
+        called = AllocationOrder.objects.filter(
+            Exists(SelectionSession.objects.filter(pk=OuterRef("session_id"), state=SelectionState.RUNNING)),
+            pk=order.pk,
+            status=OrderStatus.CHOOSING,
+        ).update(status=OrderStatus.PICKED, updated_by=actor, updated_at=now)
+        taken = called and Unit.objects.filter(
+            Exists(SelectionUnit.objects.filter(session_id=order.session_id, unit_id=OuterRef("pk"))),
+            fits,
+            pk=unit_id,
+            state=UnitState.DELIVERED,
+        ).update(state=UnitState.ALLOCATED, updated_at=now)
+        if not taken:
+            transaction.set_rollback(True)
+            return None, None  # ``_pick_refusal`` reads why
+        pick = SelectionPick(
+            session_id=order.session_id,
+            order_id=order.pk,
+            registry_entry_id=order.registry_entry_id,
+            unit_id=unit_id,
+            created_by=actor,
+            updated_by=actor,
+        )
+        SelectionPick.objects.bulk_create([pick])  # no per-row signals: recorded after commit
+    return pick, None
+
+
+def _pick_refusal(order: AllocationOrder, unit: Unit) -> ValidationError:
+    """Why a pick matched nothing, read after the fact (the clear answer each family gets)."""
+    order = AllocationOrder.objects.select_related("session").get(pk=order.pk)
+    row = (
+        Unit.objects.filter(pk=unit.pk)
+        .annotate(
+            offered=Exists(SelectionUnit.objects.filter(session_id=order.session_id, unit_id=OuterRef("pk")))
+        )
+        .values("state", "rooms", "offered")
+        .first()
+    ) or {"state": None, "rooms": None, "offered": False}
+    return _refusal_message(
+        order=order, session_state=order.session.state, order_status=order.status, unit_state=row["state"],
+        rooms=row["rooms"], offered=row["offered"],
+    )  # fmt: skip
+
+
+def _refusal_message(
+    *, order: AllocationOrder, session_state: str, order_status: str, unit_state, rooms, offered: bool
+) -> ValidationError:
+    if session_state != SelectionState.RUNNING:
+        return ValidationError(
+            _("选房活动当前为“%(s)s”，不在进行中。") % {"s": SelectionState(session_state).label}
+        )
+    if order_status != OrderStatus.CHOOSING:
+        return ValidationError(
+            _("该家庭当前为“%(s)s”，不在选房中，请先叫号。") % {"s": OrderStatus(order_status).label}
+        )
+    if not offered:
+        return ValidationError({"unit": _("该房源不在本次选房活动中。")})
+    if unit_state == UnitState.DELIVERED and not order.fits(Unit(rooms=rooms)):
+        return ValidationError(
+            {
+                "unit": _("该房源为%(r)s居室，超出该家庭可选户型（不超过%(a)s居室），请重新选择。")
+                % {"r": rooms if rooms is not None else "—", "a": order.allowed_rooms}
+            }
+        )
+    # Free, offered and fitting as the statement began, yet not taken: another family won it meanwhile.
+    return ValidationError({"unit": _(UNIT_TAKEN)})
+
+
+def _queue_pick_record(pick_id: int, actor_id: int, ip: str | None, request_id: str) -> None:
+    from .tasks import record_selection_pick
+
+    record_selection_pick.delay(pick_id, actor_id, ip, request_id)
+
+
+def selection_pick_record(*, pick_id: int, actor, ip: str | None = None, request_id: str = "") -> None:
+    """What a pick leaves besides its own row: the unit's history row (who, when, why), the audit events
+    of the pick, the unit and the order, and the unit's 配给 node in its workflow. Idempotent: a re-run
+    job (a worker that crashed half-way) adds nothing already written.
+    """
+    from simple_history.utils import get_history_manager_for_model
+
+    from housing.audit.middleware import request_context
+    from housing.audit.models import AuditAction, AuditEvent
+    from housing.audit.services import audit_record
     from projects.services import NODE_STOCK
     from projects.services import PROCESS_CODE as UNIT_PROCESS
 
-    unit = Unit.objects.get(pk=unit_id)
-    workflow_record_transition(
-        obj=unit,
-        actor=actor,
-        transition="allocate",
-        from_state=UnitState.DELIVERED,
-        to_state=UnitState.ALLOCATED,
-        opinion=opinion,
-        process_code=UNIT_PROCESS,
-        next_node_code=NODE_STOCK,
-    )
+    pick = SelectionPick.objects.select_related("session", "order", "unit", "registry_entry").get(pk=pick_id)
+    session, order, unit = pick.session, pick.order, pick.unit
+    opinion = _("选房活动 %(s)s：第%(n)s号家庭 %(a)s 选定。") % {
+        "s": session.number,
+        "n": order.order_number,
+        "a": pick.registry_entry.application_number,
+    }
+    history = get_history_manager_for_model(Unit)
+    if not history.filter(id=unit.pk, history_change_reason=opinion).exists():
+        history.bulk_history_create(
+            [unit],
+            update=True,
+            default_user=actor,
+            default_change_reason=opinion,
+            default_date=pick.created_at,
+        )
+    pick_type = SelectionPick._meta.label_lower
+    if not AuditEvent.objects.filter(object_type=pick_type, object_id=str(pick.pk)).exists():
+        with request_context(request_id=request_id, ip=ip):
+            audit_record(action=AuditAction.CREATE, obj=pick, actor=actor, description=opinion)
+            audit_record(
+                action=AuditAction.UPDATE,
+                obj=unit,
+                actor=actor,
+                changes={"state": [UnitState.DELIVERED, UnitState.ALLOCATED]},
+                description=opinion,
+            )
+            audit_record(
+                action=AuditAction.UPDATE,
+                obj=order,
+                actor=actor,
+                changes={"status": [OrderStatus.CHOOSING, OrderStatus.PICKED]},
+                description=opinion,
+            )
+    from housing.workflow.models import NodeInstance
+
+    if not NodeInstance.objects.filter(
+        process__object_id=str(unit.pk), transition="allocate", opinion=opinion
+    ).exists():
+        workflow_record_transition(
+            obj=unit,
+            actor=actor,
+            transition="allocate",
+            from_state=UnitState.DELIVERED,
+            to_state=UnitState.ALLOCATED,
+            opinion=opinion,
+            process_code=UNIT_PROCESS,
+            next_node_code=NODE_STOCK,
+        )
 
 
 def _count_refusal(order: AllocationOrder, *, actor, kind: str, reason: str) -> bool:

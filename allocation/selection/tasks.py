@@ -16,12 +16,12 @@ def issue_entry_notice(pick_id: int, actor_id: int | None = None) -> str:
     return entry_notice_issue(pick_id=pick_id, actor=actor).notice_number
 
 
-@shared_task
-def record_unit_allocation(unit_id: int, actor_id: int, opinion: str) -> None:
-    """The unit's 配给 workflow node, written after the pick commits."""
+@shared_task(acks_late=True)
+def record_selection_pick(pick_id: int, actor_id: int, ip: str | None = None, request_id: str = "") -> None:
+    """The history, audit and workflow rows of one pick, written after it commits (idempotent)."""
     from django.contrib.auth import get_user_model
 
-    from .services import unit_allocation_record
+    from .services import selection_pick_record
 
     actor = get_user_model().objects.get(pk=actor_id)
-    unit_allocation_record(unit_id=unit_id, actor=actor, opinion=opinion)
+    selection_pick_record(pick_id=pick_id, actor=actor, ip=ip, request_id=request_id)

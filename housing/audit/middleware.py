@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import uuid
@@ -21,6 +22,16 @@ class RequestContext:
 
 def current_context() -> RequestContext | None:
     return _current.get()
+
+
+@contextlib.contextmanager
+def request_context(*, request_id: str, ip: str | None):
+    """The context of the request that caused a job, for the audit events the job writes later."""
+    token = _current.set(RequestContext(request_id=request_id, ip=ip))
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def client_ip(request) -> str | None:

@@ -62,3 +62,39 @@ def test_fifty_concurrent_pickers_allocate_each_unit_at_most_once_and_all_get_an
     assert len(picked_units) == len(set(picked_units)) == len(winners)
     assert 1 <= len(winners) <= UNITS
     assert Unit.objects.filter(pk__in=unit_ids, state=UnitState.ALLOCATED).count() == len(winners)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_desks_picking_two_units_for_one_family_at_once_give_it_one_unit(superuser, city_admin):
+    families = [make_entry(superuser, name="测试家庭甲")]
+    units = make_units(count=2)
+    session = make_session(city_admin, families=families, units=units)
+    order = selection_call_next(session=session, actor=city_admin)
+    answers: dict[int, str] = {}
+    barrier = threading.Barrier(2)
+
+    def pick(unit_id: int) -> None:
+        try:
+            actor = User.objects.get(pk=city_admin.pk)
+            mine = type(order).objects.get(pk=order.pk)
+            barrier.wait(timeout=60)
+            try:
+                selection_pick(order=mine, unit=Unit(pk=unit_id), actor=actor)
+                answers[unit_id] = "ok"
+            except ValidationError as exc:
+                answers[unit_id] = "；".join(exc.messages)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pick, args=(u.pk,)) for u in units]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert len(answers) == 2 and list(answers.values()).count("ok") == 1
+    refused = next(v for v in answers.values() if v != "ok")
+    assert "该家庭当前为“已选”" in refused or "该房源已被选定" in refused
+    assert SelectionPick.objects.filter(session=session, state=PickState.ACTIVE).count() == 1
+    # The unit of the losing desk is still free: nothing was left half-written.
+    assert Unit.objects.filter(pk__in=[u.pk for u in units], state=UnitState.ALLOCATED).count() == 1
