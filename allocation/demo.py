@@ -11,7 +11,13 @@ from django.utils import timezone
 from housing.accounts.models import User
 
 from .models import Lottery
-from .services import lottery_create, lottery_draw, lottery_entrants_from_waitlist, lottery_freeze
+from .services import (
+    lottery_create,
+    lottery_draw,
+    lottery_entrants_from_waitlist,
+    lottery_freeze,
+    lottery_rows_store,
+)
 
 CITY = "440400000000"
 DEMO_NAME = "2026年第一批公共租赁住房摇号（演示）"
@@ -37,7 +43,9 @@ def seed_demo_lottery() -> list[tuple[str, str, str]]:
     if not entrants:
         return []
     lottery = lottery_freeze(lottery=lottery, entrants=entrants, actor=city)
-    lottery_draw(
+    lottery = lottery_draw(
         lottery=lottery, event_seed="204815", actor=city, opinion="公证员监督下现场摇出种子 204815。"
     )
+    # The rows are a job after commit; the seeders after this one (selection) read them at once.
+    lottery_rows_store(lottery_id=lottery.pk)
     return []

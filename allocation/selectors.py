@@ -13,16 +13,20 @@ from .models import Lottery, LotteryEntrant, LotteryResult, LotteryState
 
 
 def lottery_list(*, user) -> QuerySet[Lottery]:
-    return scope_queryset(Lottery.objects.defer("entrant_file"), user)
+    return scope_queryset(Lottery.objects.defer("entrant_file", "entrant_details"), user)
 
 
 def lottery_get_for_user(*, user, pk: int) -> Lottery:
-    return get_in_scope_or_404(Lottery.objects.defer("entrant_file"), user, pk=pk)
+    return get_in_scope_or_404(Lottery.objects.defer("entrant_file", "entrant_details"), user, pk=pk)
 
 
 def lottery_public_list() -> QuerySet[Lottery]:
     """摇号公告: every lottery whose list is frozen (hash published), newest first."""
-    return Lottery.objects.exclude(state=LotteryState.DRAFT).defer("entrant_file").order_by("-pk")
+    return (
+        Lottery.objects.exclude(state=LotteryState.DRAFT)
+        .defer("entrant_file", "entrant_details")
+        .order_by("-pk")
+    )
 
 
 def lottery_public_get(*, number: str) -> Lottery:
@@ -67,7 +71,15 @@ def _result_key(lottery: Lottery, receipt_number: str) -> dict:
 
 
 def lottery_result_lines(*, lottery: Lottery) -> Iterator[bytes]:
-    """The result file (algorithm step 5), streamed from the stored ranks."""
+    """The result file (algorithm step 5), streamed from the stored ranks; in the moment after the draw
+    before they are written, computed from the frozen file and the seed (the same lines, by definition)."""
+    if lottery.result_rows_at is None:
+        frozen = Lottery.objects.only("entrant_file", "entrant_sha256").get(pk=lottery.pk)
+        entrants = algorithm.parse_entrant_file(
+            frozen.entrant_file.encode("ascii"), expected_sha256=frozen.entrant_sha256
+        )
+        yield algorithm.result_file(algorithm.draw(entrants, lottery.seed))
+        return
     rows = (
         LotteryResult.objects.filter(lottery=lottery)
         .order_by("rank")

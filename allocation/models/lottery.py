@@ -45,6 +45,11 @@ class Lottery(django_fsm.FSMModelMixin, RegionScoped):
     entrant_count = models.PositiveIntegerField(_("参加户数"), default=0)
     entrant_sha256 = models.CharField(_("名单SHA-256"), max_length=64, blank=True, default="")
     entrant_file = models.TextField(_("参加人名单文件"), blank=True, default="", editable=False)
+    # Each entrant's masked name and family id, one line per entrant in the entrant file's order: what
+    # the entrant rows need besides the file, kept in the freeze so they can be written after it.
+    entrant_details = models.TextField(_("参加人明细"), blank=True, default="", editable=False)
+    entrant_rows_at = models.DateTimeField(_("名单明细写入时间"), null=True, blank=True)
+    result_rows_at = models.DateTimeField(_("结果明细写入时间"), null=True, blank=True)
     frozen_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
     frozen_by = user_fk(_("锁定人"))
     event_seed = models.CharField(_("现场种子"), max_length=64, blank=True, default="")
@@ -81,6 +86,14 @@ class Lottery(django_fsm.FSMModelMixin, RegionScoped):
     def is_public(self) -> bool:
         """Shown on the portal once its list is frozen (hash and count published before the draw)."""
         return self.state != LotteryState.DRAFT
+
+    @property
+    def rows_pending(self) -> bool:
+        """The entrant or result rows (the lists' pages) are still being written after the freeze or draw;
+        the files, hashes and seed are already final."""
+        return (self.frozen_at is not None and self.entrant_rows_at is None) or (
+            self.drawn_at is not None and self.result_rows_at is None
+        )
 
     @property
     def void_pending(self) -> bool:

@@ -48,7 +48,7 @@ class SessionCreateForm(BootstrapFormMixin, forms.Form):
             (r.code, r.name) for r in regions if code_in_scope(user, r.code)
         ]
         lotteries = scope_queryset(
-            Lottery.objects.filter(state=LotteryState.DRAWN).defer("entrant_file"), user
+            Lottery.objects.filter(state=LotteryState.DRAWN).defer("entrant_file", "entrant_details"), user
         )
         self.fields["source"].choices = [(WAITLIST, _("轮候顺序"))] + [
             (f"lottery:{lottery.pk}", _("摇号结果：%(n)s") % {"n": lottery}) for lottery in lotteries[:50]

@@ -165,6 +165,11 @@ def selection_families_from_lottery(lottery) -> list[RegistryEntry]:
     """The families of a drawn lottery in rank order (still waiting; others are left out)."""
     from allocation.models import LotteryResult
 
+    if (
+        lottery.result_rows_at is None
+        and not type(lottery).objects.filter(pk=lottery.pk, result_rows_at__isnull=False).exists()
+    ):
+        raise ValidationError(_("摇号结果明细正在写入（摇号后约数秒），请稍后再建立选房活动。"))
     receipts = list(
         LotteryResult.objects.filter(lottery=lottery)
         .order_by("rank")

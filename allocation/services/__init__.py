@@ -5,6 +5,7 @@ from .lottery import (
     lottery_create,
     lottery_draw,
     lottery_freeze,
+    lottery_rows_store,
     lottery_void_confirm,
     lottery_void_request,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "lottery_draw",
     "lottery_entrants_from_waitlist",
     "lottery_freeze",
+    "lottery_rows_store",
     "lottery_void_confirm",
     "lottery_void_request",
 ]

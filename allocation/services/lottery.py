@@ -7,8 +7,9 @@ Each step is one FSM transition recorded in process ``allocation_lottery``. The 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 import django_fsm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -120,11 +121,13 @@ def lottery_freeze(*, lottery: Lottery, entrants: Iterable[EntrantSpec], actor, 
     except algorithm.LotteryFileError as exc:
         raise ValidationError(str(exc)) from exc
     # In the file's order: the (lottery, receipt number) index then grows at its end, not at random.
-    specs.sort(key=lambda spec: (spec.priority_round, spec.receipt_number))
-    _store_entrants(lottery, specs)
+    specs.sort(key=attrgetter("priority_round", "receipt_number"))
     from_state = lottery.state
     lottery.freeze()
     lottery.entrant_file = data.decode("ascii")
+    # The rows (one per entrant, for the list's pages) are written after commit from the file and these
+    # details (``lottery_rows_store``): the freeze itself stays one small write (bench/lottery.py).
+    lottery.entrant_details = _entrant_details(specs)
     lottery.entrant_sha256 = algorithm.sha256_hex(data)
     lottery.entrant_count = len(specs)
     lottery.frozen_at = timezone.now()
@@ -139,7 +142,17 @@ def lottery_freeze(*, lottery: Lottery, entrants: Iterable[EntrantSpec], actor, 
         or _("名单已锁定：%(n)s 户，SHA-256 %(h)s") % {"n": len(specs), "h": lottery.entrant_sha256},
         next_node="draw",
     )
+    _store_rows_after_commit(lottery.pk)
     return lottery
+
+
+def _entrant_details(specs: list[EntrantSpec]) -> str:
+    """One line ``<masked name>\t<family id or \\N>`` per entrant, in the file's order."""
+    names = "\n".join(spec.masked_name for spec in specs)
+    if "\t" in names or "\\" in names or "\r" in names or names.count("\n") != len(specs) - 1:
+        names = "\n".join(_clean(spec.masked_name) for spec in specs)  # rare: clean name by name
+    families = [NULL if spec.family_id is None else str(spec.family_id) for spec in specs]
+    return "".join(f"{name}\t{family}\n" for name, family in zip(names.split("\n"), families, strict=True))
 
 
 def _copy(table: str, columns: str, chunks: Iterable[str]) -> None:
@@ -192,8 +205,17 @@ def _store_entrants(lottery: Lottery, specs: list[EntrantSpec]) -> None:
         )
 
 
+def _result_lines(rows: list, scores: list[str], order: list[int]) -> Iterator[bytes]:
+    """The result file (algorithm step 5) in chunks of lines, as the draw hashes it and the rows store it."""
+    for start in range(0, len(order), COPY_CHUNK):
+        yield "".join(
+            f"{rank}\t{rows[i][0]}\t{rows[i][1]}\t{scores[i]}\n"
+            for rank, i in enumerate(order[start : start + COPY_CHUNK], start=start + 1)
+        ).encode("ascii")
+
+
 def _store_results(lottery: Lottery, rows: list, scores: list[str], order: list[int]) -> str:
-    """Store the ranks and return the SHA-256 of the result file (step 5), made from the same lines."""
+    """Store the ranks and return the SHA-256 of the result file made from the same lines."""
     pk = lottery.pk
     if connection.vendor != "postgresql":
         LotteryResult.objects.bulk_create(
@@ -209,27 +231,80 @@ def _store_results(lottery: Lottery, rows: list, scores: list[str], order: list[
             ),
             batch_size=CHUNK,
         )
-        drawn = [
-            algorithm.DrawnEntrant(rank, rows[i][0], rows[i][1], scores[i]) for rank, i in enumerate(order, 1)
-        ]
-        return algorithm.sha256_hex(algorithm.result_file(drawn))
+        return algorithm.sha256_hex(b"".join(_result_lines(rows, scores, order)))
     digest = hashlib.sha256()
     prefix = f"{pk}\t"
 
     def copy_chunks():
-        # The result file's lines, hashed as they are made, are the COPY's lines behind the lottery id.
-        for start in range(0, len(order), COPY_CHUNK):
-            text = "".join(
-                f"{rank}\t{rows[i][0]}\t{rows[i][1]}\t{scores[i]}\n"
-                for rank, i in enumerate(order[start : start + COPY_CHUNK], start=start + 1)
-            )
-            digest.update(text.encode("ascii"))
+        # The result file's lines, hashed as they are sent, are the COPY's lines behind the lottery id.
+        for chunk in _result_lines(rows, scores, order):
+            digest.update(chunk)
+            text = chunk.decode("ascii")
             yield prefix + text[:-1].replace("\n", "\n" + prefix) + "\n"
 
     _copy(
         "allocation_lotteryresult", "lottery_id, rank, priority_round, receipt_number, score", copy_chunks()
     )
     return digest.hexdigest()
+
+
+# --- the rows behind the pages, written after the freeze or draw commits ------------------------------
+
+
+def after_commit(func) -> None:
+    """``transaction.on_commit``; the allocation tests run it at once (allocation/conftest.py)."""
+    transaction.on_commit(func)
+
+
+def _store_rows_after_commit(lottery_id: int) -> None:
+    def queue() -> None:
+        from ..tasks import lottery_store_rows
+
+        lottery_store_rows.delay(lottery_id)
+
+    after_commit(queue)
+
+
+@transaction.atomic
+def lottery_rows_store(*, lottery_id: int) -> Lottery:
+    """Write the entrant rows after a freeze and the result rows after a draw (idempotent).
+
+    The frozen file with its published SHA-256, the seed and the result's SHA-256 are the record; the
+    rows are the same data laid out for the pages (paginated lists, a family's rank by receipt number).
+    The result rows are recomputed from the file and the seed with the published algorithm and stored
+    only if they hash to the published result SHA-256, so a row can never differ from what was announced.
+    """
+    lottery = Lottery.objects.select_for_update().get(pk=lottery_id)
+    if lottery.frozen_at is None or lottery.state == LotteryState.DRAFT:
+        return lottery
+    now, fields = timezone.now(), []
+    if lottery.entrant_rows_at is None:
+        entrants = _frozen_entrants(lottery)
+        details = lottery.entrant_details.splitlines()
+        if len(details) != len(entrants):
+            raise ValidationError(_("参加人明细与名单文件的户数不符，不能写入名单明细。"))
+        specs = []
+        for (priority_round, receipt), line in zip(entrants, details, strict=True):
+            name, family = line.split("\t")
+            specs.append(EntrantSpec(receipt, priority_round, name, None if family == NULL else int(family)))
+        _store_entrants(lottery, specs)
+        lottery.entrant_rows_at = now
+        fields.append("entrant_rows_at")
+    if lottery.drawn_at is not None and lottery.result_rows_at is None:
+        rows, scores, order = algorithm.draw_order(_frozen_entrants(lottery), lottery.seed)
+        if _store_results(lottery, rows, scores, order) != lottery.result_sha256:
+            raise ValidationError(_("重算的摇号结果与已公布的结果SHA-256不符，未写入结果明细。"))
+        lottery.result_rows_at = now
+        fields.append("result_rows_at")
+    if fields:
+        lottery.save(update_fields=fields)
+    return lottery
+
+
+def _frozen_entrants(lottery: Lottery) -> list:
+    return algorithm.parse_entrant_file(
+        lottery.entrant_file.encode("ascii"), expected_sha256=lottery.entrant_sha256
+    )
 
 
 @transaction.atomic
@@ -249,11 +324,8 @@ def lottery_draw(*, lottery: Lottery, event_seed: str, actor, opinion: str = "")
         seed = algorithm.final_seed(event_seed, lottery.public_value)
     except algorithm.LotteryFileError as exc:
         raise ValidationError({"event_seed": str(exc)}) from exc
-    entrants = algorithm.parse_entrant_file(
-        lottery.entrant_file.encode("ascii"), expected_sha256=lottery.entrant_sha256
-    )
-    rows, scores, order = algorithm.draw_order(entrants, seed)
-    result_sha256 = _store_results(lottery, rows, scores, order)
+    rows, scores, order = algorithm.draw_order(_frozen_entrants(lottery), seed)
+    result_sha256 = algorithm.sha256_hex(b"".join(_result_lines(rows, scores, order)))
     from_state = lottery.state
     lottery.draw()
     lottery.event_seed = event_seed.strip()
@@ -283,6 +355,7 @@ def lottery_draw(*, lottery: Lottery, event_seed: str, actor, opinion: str = "")
         or _("现场种子 %(seed)s，算法 %(alg)s") % {"seed": seed, "alg": lottery.algorithm_version},
         next_node="published",
     )
+    _store_rows_after_commit(lottery.pk)
     return lottery
 
 
@@ -310,6 +383,7 @@ def lottery_void_request(*, lottery: Lottery, actor, reason: str) -> Lottery:
         opinion=reason,
         next_node="published",
     )
+    _store_rows_after_commit(lottery.pk)
     return lottery
 
 
