@@ -1,6 +1,10 @@
 """Admin of the construction subsystem: every region-owned model scoped (ScopedAdminMixin)."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -18,6 +22,7 @@ from .models import (
     ProgressLog,
     Project,
     ProjectParticipation,
+    ProjectPhoto,
     RelocationContract,
     Unit,
     UnitChange,
@@ -37,6 +42,56 @@ class ParticipationInline(admin.TabularInline):
     autocomplete_fields = ("company",)
 
 
+class ProjectPhotoForm(forms.ModelForm):
+    class Meta:
+        model = ProjectPhoto
+        fields = ("image", "caption", "order")
+        help_texts = {"image": "JPEG 或 PNG，不超过 10 MB；上传后自动生成缩略图并去除拍摄信息（EXIF）。"}
+
+    def clean_image(self):
+        from .services.photos import photo_image_check
+
+        image = self.cleaned_data.get("image")
+        if image and "image" in self.changed_data:
+            try:
+                photo_image_check(image)
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["image"]) from None
+            image.seek(0)
+        return image
+
+
+class ProjectPhotoInline(admin.TabularInline):
+    """项目照片 for the portal's 房源展示. A photo is part of its project: whoever may change the project
+    manages its photos (no separate permission to grant)."""
+
+    model = ProjectPhoto
+    form = ProjectPhotoForm
+    extra = 1
+    fields = ("thumbnail_preview", "image", "caption", "order")
+    readonly_fields = ("thumbnail_preview",)
+
+    @admin.display(description="缩略图")
+    def thumbnail_preview(self, obj):
+        if not obj or not obj.pk or not obj.thumbnail:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" style="height:60px">',
+            reverse("listings:photo", args=[obj.pk, "thumb"]),
+            obj.caption or obj.project.name,
+        )
+
+    def _may_change_project(self, request, obj=None) -> bool:
+        return request.user.has_perm("projects.change_project")
+
+    has_add_permission = _may_change_project
+    has_change_permission = _may_change_project
+    has_delete_permission = _may_change_project
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("projects.view_project")
+
+
 @admin.register(Project)
 class ProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = (
@@ -49,7 +104,25 @@ class ProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     )
     list_filter = ("project_type", "construction_mode", "is_handed_over")
     search_fields = ("number", "name", "address")
-    inlines = [ParticipationInline]
+    inlines = [ParticipationInline, ProjectPhotoInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProjectPhoto:
+            return super().save_formset(request, form, formset, change)
+        from .services.photos import project_photo_delete, project_photo_save
+
+        photos = formset.save(commit=False)
+        for photo in formset.deleted_objects:
+            project_photo_delete(photo=photo, actor=request.user)
+        changed = {f.instance.pk or id(f.instance): f for f in formset.forms if f.has_changed()}
+        for photo in photos:
+            photo_form = changed.get(photo.pk or id(photo))
+            new_image = photo_form is not None and "image" in photo_form.changed_data
+            project_photo_save(
+                photo=photo,
+                actor=request.user,
+                upload=photo_form.cleaned_data["image"] if new_image else None,
+            )
 
 
 @admin.register(Building)

@@ -1,10 +1,14 @@
-"""Demo projects: a few per district, buildings and units in every state (idempotent, bulk)."""
+"""Demo projects: a few per district, buildings and units in every state (idempotent, bulk); each
+project with coordinates in 珠海 and two drawn placeholder photos for the portal's 房源展示."""
 
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
+from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -15,6 +19,7 @@ from .models import (
     GuaranteeMode,
     HandoverBatch,
     Project,
+    ProjectPhoto,
     ProjectType,
     Unit,
     UnitSource,
@@ -56,8 +61,13 @@ def _state_for(floor: int, position: int, floors: int, handed_over: bool) -> str
 
 @transaction.atomic
 def seed_demo_projects() -> list[tuple[str, str, str]]:
-    if Project.objects.filter(number__startswith="DEMO-", is_demo=True).exists():
-        return []
+    if not Project.objects.filter(number__startswith="DEMO-", is_demo=True).exists():
+        _seed_projects()
+    seed_demo_project_photos()
+    return []
+
+
+def _seed_projects() -> None:
     for d_index, (district, district_name, lat, lng) in enumerate(DISTRICTS):
         for p_index, (suffix, name, ptype, mode, source, guarantee, shapes, start_year) in enumerate(
             PROJECT_SPECS
@@ -168,4 +178,63 @@ def seed_demo_projects() -> list[tuple[str, str, str]]:
                 project.handover_batch_number = batch.number
                 project.handed_over_at = batch.handed_over_on
                 project.save(update_fields=["is_handed_over", "handover_batch_number", "handed_over_at"])
-    return []
+
+
+# --- photos (房源展示) --------------------------------------------------------------------------------
+
+# Debian's fonts-noto-cjk; without it the placeholder carries the project number instead of its name.
+CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+)
+PHOTO_VIEWS = (("外景", (13, 94, 168)), ("小区环境", (39, 128, 90)))
+
+
+def _placeholder_photo(
+    *, label: str, fallback: str, view: str, colour: tuple[int, int, int]
+) -> SimpleUploadedFile:
+    """A drawn 800×600 JPEG: sky, a block of flats with windows, and the project's name."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (800, 600), (214, 230, 242))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 470, 800, 600), fill=(120, 160, 110))  # lawn
+    for left, floors in ((90, 9), (330, 11), (570, 7)):
+        top = 470 - floors * 34
+        draw.rectangle((left, top, left + 150, 470), fill=colour, outline=(40, 40, 40), width=2)
+        for floor in range(floors):
+            for col in range(4):
+                x, y = left + 14 + col * 34, top + 10 + floor * 34
+                draw.rectangle((x, y, x + 20, y + 18), fill=(245, 240, 210))
+    font_path = next((f for f in CJK_FONTS if Path(f).exists()), None)
+    if font_path:
+        font = ImageFont.truetype(font_path, 44)
+        text = f"{label} · {view}"
+    else:
+        font = ImageFont.load_default()
+        text = fallback
+    draw.rectangle((0, 0, 800, 80), fill=(255, 255, 255))
+    draw.text((24, 14), text, fill=(20, 20, 20), font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return SimpleUploadedFile(f"{fallback}-{len(view)}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def seed_demo_project_photos() -> None:
+    """Two photos for each demo project that has none yet (a rerun adds nothing)."""
+    from .services.photos import project_photo_add
+
+    projects = Project.objects.filter(number__startswith="DEMO-", is_demo=True).exclude(
+        pk__in=ProjectPhoto.objects.values("project_id")
+    )
+    for project in projects.order_by("pk"):
+        for order, (view, colour) in enumerate(PHOTO_VIEWS):
+            upload = _placeholder_photo(label=project.name, fallback=project.number, view=view, colour=colour)
+            project_photo_add(
+                project=project,
+                actor=None,
+                upload=upload,
+                caption=f"{project.name}{view}（演示图）",
+                order=order,
+            )

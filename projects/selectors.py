@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear, Substr
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Concat, ExtractYear, Substr
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from housing.accounts.scope import get_in_scope_or_404, scope_queryset
 from housing.regions.codes import scope_prefix
+from housing.regions.models import Region
 
-from .models import Building, HandoverBatch, Project, ProjectType, Unit, UnitState
+from .models import Building, HandoverBatch, Project, ProjectPhoto, ProjectType, Unit, UnitState
 
 # 图3 楼盘表 legend order of the standard, then the two states the figure does not show.
 LEGEND_STATES: tuple[str, ...] = (
@@ -272,3 +288,288 @@ def progress_chart(rows: list[ProgressRow]) -> dict:
         for stage, _f in PROGRESS_STAGES:
             series[stage][i] += int(row.figures[stage]["units"])
     return {"years": years, **series}
+
+
+# --- 房源展示 (the public portal: no login, never an occupant's or applicant's data) ---------------------
+
+# Units a citizen is shown: those of handed-over buildings, less the 注销 ones (demolished, sold, returned).
+PUBLIC_ROOM_CHOICES: tuple[tuple[str, str], ...] = (
+    ("1", _("一室")),
+    ("2", _("两室")),
+    ("3", _("三室")),
+    ("4", _("四室及以上")),
+)
+_CENTS = Decimal("0.01")
+
+
+def _public_units() -> QuerySet[Unit]:
+    return Unit.objects.filter(building__is_handed_over=True).exclude(state=UnitState.CANCELLED)
+
+
+def _district_name() -> Subquery:
+    """The name of the project's 区县 (the first six digits of its code), as one correlated subquery."""
+    return Subquery(
+        Region.objects.filter(code=Concat(Substr(OuterRef("region_code"), 1, 6), Value("000000"))).values(
+            "name"
+        )[:1]
+    )
+
+
+def public_projects() -> QuerySet[Project]:
+    """Projects on the portal: those with at least one handed-over building (a partly handed-over
+    project shows its handed-over buildings only)."""
+    return Project.objects.filter(
+        Exists(Building.objects.filter(project=OuterRef("pk"), is_handed_over=True))
+    )
+
+
+def public_project_list(*, district: str = "", rooms: str = "") -> QuerySet[Project]:
+    """The portal's project cards, filtered by 区县 code and by 间数 ("4" = four rooms or more).
+
+    Each row carries ``district_name`` and ``cover_photo_id`` (the first photo) as subqueries, so a page
+    costs one query whatever its size; the unit figures come from ``public_unit_types``.
+    """
+    queryset = public_projects()
+    if district:
+        queryset = queryset.filter(region_code__startswith=district[:6])
+    if rooms in dict(PUBLIC_ROOM_CHOICES):
+        room_filter = Q(rooms__gte=4) if rooms == "4" else Q(rooms=int(rooms))
+        queryset = queryset.filter(
+            Exists(_public_units().filter(room_filter, building__project=OuterRef("pk")))
+        )
+    cover = ProjectPhoto.objects.filter(project=OuterRef("pk")).order_by("order", "pk").values("pk")[:1]
+    return (
+        queryset.only(
+            "pk", "number", "name", "address", "region_code", "project_type", "latitude", "longitude"
+        )
+        .annotate(district_name=_district_name(), cover_photo_id=Subquery(cover))
+        .order_by("region_code", "name", "pk")
+    )
+
+
+def public_project_get(*, pk: int) -> Project:
+    """One public project (404 when it has no handed-over building), with ``district_name``."""
+    project = public_projects().annotate(district_name=_district_name()).filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return project
+
+
+def public_districts() -> list[tuple[str, str]]:
+    """(code, name) of every 区县 with a public project, for the filter (one query)."""
+    codes = public_projects().annotate(d=Concat(Substr("region_code", 1, 6), Value("000000"))).values("d")
+    return list(Region.objects.filter(code__in=Subquery(codes)).order_by("code").values_list("code", "name"))
+
+
+def public_map_points(projects: QuerySet[Project]) -> list[dict]:
+    """Name, address and position of each project of the (filtered, unpaginated) list: the map's markers
+    and the text address list beside it. One query of a few columns."""
+    rows = projects.values("pk", "name", "address", "district_name", "latitude", "longitude")
+    return [
+        {
+            "id": r["pk"],
+            "name": r["name"],
+            "address": r["address"],
+            "district": r["district_name"] or "",
+            # display coordinates only, never money or area
+            "lat": float(r["latitude"]) if r["latitude"] is not None else None,
+            "lng": float(r["longitude"]) if r["longitude"] is not None else None,
+        }
+        for r in rows
+    ]
+
+
+def _range(low, high, *, places: Decimal = _CENTS) -> tuple[Decimal, Decimal] | None:
+    if low is None or high is None:
+        return None
+    return (
+        Decimal(low).quantize(places, rounding=ROUND_HALF_UP),
+        Decimal(high).quantize(places, rounding=ROUND_HALF_UP),
+    )
+
+
+def _number(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def _span_text(span, unit: str = "") -> str:
+    """``45.00–76.50 ㎡``, or one figure when the range is a single value."""
+    if span is None:
+        return ""
+    low, high = span
+    text = _number(low) if low == high else f"{_number(low)}–{_number(high)}"
+    return f"{text} {unit}".strip()
+
+
+def _ten_thousands(span):
+    if span is None:
+        return None
+    return tuple((v / 10000).quantize(_CENTS, rounding=ROUND_HALF_UP) for v in span)
+
+
+class _PriceTexts:
+    """Display texts shared by one 户型 and a whole project (both have the five ranges)."""
+
+    @property
+    def area_text(self) -> str:
+        return _span_text(self.area, "㎡")
+
+    @property
+    def rent_text(self) -> str:
+        """``12.50 元/㎡·月，约 562.50–956.25 元/月`` (月租金 = 租金标准 × 建筑面积)."""
+        if self.rent_standard is None:
+            return ""
+        text = _span_text(self.rent_standard, str(_("元/㎡·月")))
+        if self.rent is not None:
+            text += str(_("，月租金约 %(r)s")) % {"r": _span_text(self.rent, str(_("元")))}
+        return text
+
+    @property
+    def price_text(self) -> str:
+        """``9,800.00 元/㎡，总价约 44.10–74.97 万元`` (总价 = 售价标准 × 建筑面积)."""
+        if self.price_standard is None:
+            return ""
+        text = _span_text(self.price_standard, str(_("元/㎡")))
+        if self.price is not None:
+            text += str(_("，总价约 %(p)s")) % {"p": _span_text(_ten_thousands(self.price), str(_("万元")))}
+        return text
+
+
+@dataclass
+class UnitType(_PriceTexts):
+    """One 户型 (by 间数) of a project: how many units, how many free, area and rent or price ranges.
+
+    ``rent_standard``: 租金标准 元/㎡·月; ``rent``: the monthly rent of one unit (standard × 建筑面积);
+    ``price_standard``: 售价标准 元/㎡; ``price``: the price of one unit. ``None`` where no unit has one.
+    """
+
+    rooms: int | None
+    count: int
+    available: int
+    area: tuple[Decimal, Decimal] | None
+    rent_standard: tuple[Decimal, Decimal] | None
+    rent: tuple[Decimal, Decimal] | None
+    price_standard: tuple[Decimal, Decimal] | None
+    price: tuple[Decimal, Decimal] | None
+
+    @property
+    def rooms_text(self) -> str:
+        return str(_("%(n)s 室")) % {"n": self.rooms} if self.rooms else str(_("未注明"))
+
+
+@dataclass
+class ProjectUnitSummary(_PriceTexts):
+    """What a listing card says of a project's units, merged from its ``UnitType`` rows."""
+
+    types: list[UnitType] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(t.count for t in self.types)
+
+    @property
+    def available(self) -> int:
+        return sum(t.available for t in self.types)
+
+    def _span(self, name: str) -> tuple[Decimal, Decimal] | None:
+        spans = [getattr(t, name) for t in self.types if getattr(t, name) is not None]
+        if not spans:
+            return None
+        return (min(s[0] for s in spans), max(s[1] for s in spans))
+
+    @property
+    def area(self):
+        return self._span("area")
+
+    @property
+    def rent_standard(self):
+        return self._span("rent_standard")
+
+    @property
+    def rent(self):
+        return self._span("rent")
+
+    @property
+    def price_standard(self):
+        return self._span("price_standard")
+
+    @property
+    def price(self):
+        return self._span("price")
+
+    @property
+    def rooms_text(self) -> str:
+        """``1 室 × 40、2 室 × 96`` for the listing card."""
+        return "、".join(f"{t.rooms_text} × {t.count}" for t in self.types)
+
+
+def public_unit_types(*, project_ids) -> dict[int, ProjectUnitSummary]:
+    """Units of the given projects grouped by project × 间数, in one GROUP BY query.
+
+    Only counts, ranges and standards leave the database: no unit row, and nothing of its occupant.
+    """
+    amount = DecimalField(max_digits=24, decimal_places=4)
+    rows = (
+        _public_units()
+        .filter(building__project_id__in=list(project_ids))
+        .values("building__project_id", "rooms")
+        .annotate(
+            n=Count("pk"),
+            free=Count("pk", filter=Q(state=UnitState.DELIVERED)),
+            area_min=Min("floor_area"),
+            area_max=Max("floor_area"),
+            rent_std_min=Min("rent_standard"),
+            rent_std_max=Max("rent_standard"),
+            rent_min=Min(ExpressionWrapper(F("rent_standard") * F("floor_area"), output_field=amount)),
+            rent_max=Max(ExpressionWrapper(F("rent_standard") * F("floor_area"), output_field=amount)),
+            price_std_min=Min("price_standard"),
+            price_std_max=Max("price_standard"),
+            price_min=Min(ExpressionWrapper(F("price_standard") * F("floor_area"), output_field=amount)),
+            price_max=Max(ExpressionWrapper(F("price_standard") * F("floor_area"), output_field=amount)),
+        )
+        .order_by("building__project_id", "rooms")
+    )
+    summaries: dict[int, ProjectUnitSummary] = {pk: ProjectUnitSummary() for pk in project_ids}
+    for r in rows:
+        summaries.setdefault(r["building__project_id"], ProjectUnitSummary()).types.append(
+            UnitType(
+                rooms=r["rooms"],
+                count=r["n"],
+                available=r["free"],
+                area=_range(r["area_min"], r["area_max"]),
+                rent_standard=_range(r["rent_std_min"], r["rent_std_max"]),
+                rent=_range(r["rent_min"], r["rent_max"]),
+                price_standard=_range(r["price_std_min"], r["price_std_max"]),
+                price=_range(r["price_min"], r["price_max"]),
+            )
+        )
+    for summary in summaries.values():  # 间数 not recorded: last
+        summary.types.sort(key=lambda t: (t.rooms is None, t.rooms or 0))
+    return summaries
+
+
+def public_project_buildings(*, project: Project) -> QuerySet[Building]:
+    """The project's handed-over buildings with ``unit_total`` and ``available`` (one grouped query)."""
+    return (
+        Building.objects.filter(project=project, is_handed_over=True)
+        .only("pk", "name", "number", "total_floors", "project_id")
+        .annotate(
+            unit_total=Count("units", filter=~Q(units__state=UnitState.CANCELLED)),
+            available=Count("units", filter=Q(units__state=UnitState.DELIVERED)),
+        )
+        .order_by("number")
+    )
+
+
+def public_project_photos(*, project: Project) -> list[ProjectPhoto]:
+    return list(project.photos.only("pk", "caption", "order", "project_id").order_by("order", "pk"))
+
+
+def public_photo_get(*, pk: int) -> ProjectPhoto:
+    """A photo whose project is public; any other id is a 404."""
+    photo = (
+        ProjectPhoto.objects.filter(pk=pk, project__in=public_projects()).only("image", "thumbnail").first()
+    )
+    if photo is None:
+        raise Http404
+    return photo

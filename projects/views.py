@@ -1,4 +1,5 @@
-"""Back-office and public pages of the construction subsystem (thin: scope, call, render)."""
+"""Back-office pages of the construction subsystem (thin: scope, call, render); the public ones are in
+``public_views.py``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import django_filters
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -33,7 +34,6 @@ from .forms import (
 )
 from .importing import import_file, template_headers
 from .models import (
-    Building,
     BuildingStatus,
     ConstructionMode,
     GuaranteeMode,
@@ -691,27 +691,3 @@ def progress(request):
             "querystring": request.GET.urlencode(),
         },
     )
-
-
-# --- public (portal) -----------------------------------------------------------------------------
-
-
-def public_listings(request):
-    """房源展示: handed-over buildings and how many units are free to allocate (no personal data)."""
-    return render(
-        request,
-        "projects/public_listings.html",
-        {"title": _("保障房源"), "buildings": selectors.public_buildings()},
-    )
-
-
-def public_building(request, pk: int):
-    building = get_object_or_404(Building.objects.select_related("project"), pk=pk, is_handed_over=True)
-    table = selectors.building_table(building=building, state=request.GET.get("state", ""), public=True)
-    context = {"table": table, "public": True, "legend": _legend(table), "title": building.name}
-    if request.htmx:
-        response = render(request, "projects/_building_table.html", context)
-    else:
-        response = render(request, "projects/public_building.html", context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response

@@ -25,6 +25,7 @@ from .construction import (
     UnitTransfer,
 )
 from .parties import ParticipatingCompany, ParticipatingPerson, ProjectParticipation
+from .photos import ProjectPhoto
 from .records import (
     ApprovalCertificate,
     CertificateScan,
@@ -55,6 +56,7 @@ __all__ = [
     "ProgressLog",
     "Project",
     "ProjectParticipation",
+    "ProjectPhoto",
     "ProjectType",
     "RelocationContract",
     "Unit",
