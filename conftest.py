@@ -25,6 +25,15 @@ STREET_A1 = "440402001000"  # 翠香街道
 STREET_A2 = "440402002000"  # 梅华街道
 
 
+@pytest.fixture(autouse=True)
+def _portal_counters_of_this_test(settings):
+    """The portal's SMS and login-failure counters live in Redis, which outlives a test run: each test
+    counts in a namespace of its own, so an earlier run's sends never bring up the picture CAPTCHA."""
+    import uuid
+
+    settings.PORTAL_ACCOUNTS_CACHE_PREFIX = f"test-portal-accounts-{uuid.uuid4().hex}"
+
+
 @pytest.fixture
 def regions(db):
     """The demo region tree (珠海市, 3 districts × 3 streets × 3 communities)."""

@@ -1,4 +1,5 @@
-"""Portal forms: applicant registration and login (by phone or ID number)."""
+"""Portal forms: applicant registration (with an SMS code) and login (by phone or ID number, with an
+image CAPTCHA after repeated failures)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,37 @@ from django.utils.translation import gettext_lazy as _
 
 from housing.accounts.identity import normalise_id_number
 from housing.backoffice.forms import BootstrapFormMixin, add_service_errors
+from portal.accounts.captcha import PortalCaptchaField
 
 # 中国大陆手机号码: 11 digits starting with 1.
 PHONE_RE = re.compile(r"^1\d{10}$")
+SMS_CODE_RE = re.compile(r"^\d{6}$")
+
+
+def clean_phone_value(value: str) -> str:
+    phone = (value or "").strip().replace(" ", "")
+    if not PHONE_RE.match(phone):
+        raise ValidationError(_("手机号码应为以1开头的11位数字。"), code="phone_format")
+    return phone
+
+
+def sms_code_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+        help_text=_("点击“获取验证码”，将6位数字验证码发送到上面的手机号码，10分钟内有效。"),
+        error_messages={"required": _("请填写短信验证码。")},
+    )
+
+
+def clean_sms_code_value(value: str) -> str:
+    code = (value or "").strip()
+    if not SMS_CODE_RE.match(code):
+        raise ValidationError(_("短信验证码为6位数字。"), code="sms_code_format")
+    return code
 
 
 class ApplicantRegistrationForm(BootstrapFormMixin, forms.Form):
@@ -26,6 +55,7 @@ class ApplicantRegistrationForm(BootstrapFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
         help_text=_("用于登录和接收办理通知。"),
     )
+    sms_code = sms_code_field()
     real_name = forms.CharField(
         label=_("姓名"),
         max_length=50,
@@ -67,10 +97,10 @@ class ApplicantRegistrationForm(BootstrapFormMixin, forms.Form):
         self.fields["password2"].error_messages["required"] = _("请再次输入密码。")
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip().replace(" ", "")
-        if not PHONE_RE.match(phone):
-            raise ValidationError(_("手机号码应为以1开头的11位数字。"), code="phone_format")
-        return phone
+        return clean_phone_value(self.cleaned_data["phone"])
+
+    def clean_sms_code(self) -> str:
+        return clean_sms_code_value(self.cleaned_data["sms_code"])
 
     def clean_real_name(self) -> str:
         name = self.cleaned_data["real_name"].strip()
@@ -100,17 +130,27 @@ class PortalLoginForm(BootstrapFormMixin, AuthenticationForm):
         "inactive": _("该账号已停用，请联系住房保障部门。"),
     }
 
-    def __init__(self, request=None, *args, **kwargs):
+    def __init__(self, request=None, *args, require_captcha: bool = False, **kwargs):
         super().__init__(request, *args, **kwargs)
+        if require_captcha:
+            self.add_captcha()
         self.fields["username"].label = _("手机号码或身份证号码")
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["username"].error_messages["required"] = _("请填写手机号码或身份证号码。")
         self.fields["password"].label = _("密码")
         self.fields["password"].error_messages["required"] = _("请填写密码。")
 
+    def add_captcha(self) -> None:
+        """After repeated failures (portal.accounts.services.login_captcha_required)."""
+        self.fields["captcha"] = PortalCaptchaField()
+        self.fields["captcha"].widget.attrs["class"] = "form-control"
+
     def clean(self):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
+        if "captcha" in self.errors:
+            # A wrong CAPTCHA stops here: the password is not tried, so it is no guess at all.
+            return self.cleaned_data
         if username is not None and password:
             # portal=True: only the applicant backend answers; staff accounts cannot log in here.
             self.user_cache = authenticate(self.request, username=username, password=password, portal=True)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("portal/login/", views.PortalLoginView.as_view(), name="login"),
     path("portal/logout/", views.PortalLogoutView.as_view(), name="logout"),
     path("portal/me/", views.me, name="me"),
+    path("portal/", include("portal.accounts.urls")),  # 门户账号: 找回密码、短信验证码、图形验证码
     path("news/", include("portal.content_views")),
     path(
         "selfcheck/", include("portal.selfcheck_views")

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_htmx",
     "django_filters",
+    "captcha",  # django-simple-captcha: 门户登录失败多次后的图形验证码
     "housing.regions",
     "housing.accounts",
     "housing.audit",
@@ -234,6 +235,25 @@ ADMISSION_APPEAL_DAYS = env.int("ADMISSION_APPEAL_DAYS", default=5)
 # 轮候 (issue 7 part 3): refusals (拒绝选房/缺席) after which a family leaves the waitlist; waiting-period limit.
 ALLOCATION_REFUSAL_LIMIT = env.int("ALLOCATION_REFUSAL_LIMIT", default=3)
 ALLOCATION_WAITING_YEARS = env.int("ALLOCATION_WAITING_YEARS", default=5)
+
+# 门户账号 (issue 6 part 3, docs/portal_accounts.md): SMS codes and the image CAPTCHA.
+PORTAL_SMS_CODE_TTL_SECONDS = 10 * 60  # a code is valid 10 minutes
+PORTAL_SMS_CODE_RESEND_SECONDS = 60  # one code per phone per minute
+PORTAL_SMS_CODE_PHONE_PER_DAY = env.int("PORTAL_SMS_CODE_PHONE_PER_DAY", default=5)
+PORTAL_SMS_CODE_IP_PER_HOUR = env.int("PORTAL_SMS_CODE_IP_PER_HOUR", default=20)
+PORTAL_SMS_CODE_MAX_TRIES = 5  # wrong answers before the code is void
+# Codes sent from one client address within the hour after which sending asks for the image CAPTCHA.
+PORTAL_SMS_CODE_CAPTCHA_AFTER = env.int("PORTAL_SMS_CODE_CAPTCHA_AFTER", default=2)
+# Failed portal logins (same address or same account) after which the login form asks for the CAPTCHA;
+# below AXES_FAILURE_LIMIT so a person sees the CAPTCHA before the lock. Counted over the lock's window.
+PORTAL_LOGIN_CAPTCHA_AFTER = env.int("PORTAL_LOGIN_CAPTCHA_AFTER", default=3)
+# Reverse proxies in front of the web nodes that append to X-Forwarded-For (0: use REMOTE_ADDR).
+PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
+# Namespace of the counters and code hashes in the cache (tests give each test its own).
+PORTAL_ACCOUNTS_CACHE_PREFIX = "portal-accounts"
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_FONT_SIZE = 30  # larger letters: easier to read on a phone
 
 # Audit events younger than this cannot be purged.
 AUDIT_MIN_RETENTION_DAYS = 180
