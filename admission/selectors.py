@@ -185,3 +185,21 @@ def family_history(*, family: Family) -> list[dict]:
         entries.extend(_diff(rows, member_fields, _("成员：%(name)s") % {"name": rows[-1].name}))
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:HISTORY_LIMIT]
+
+
+# --- the applicant's own applications (portal 我的办事) ------------------------------------------------
+
+
+def applications_of_applicant(*, user) -> QuerySet:
+    """The applications whose applicant (申请人) is this portal account, newest first.
+
+    Matched by the keyed digest of the ID number against the family's applicant, as the registry's
+    ``registry_entries_of_applicant`` does (the clear number is never compared). Family members other than
+    the applicant do not see the case. Empty for staff and for accounts without an ID number.
+    """
+    from .models import Application
+
+    digest = getattr(user, "id_number_digest", "")
+    if not digest or getattr(user, "kind", "") != "applicant":
+        return Application.objects.none()
+    return Application.objects.filter(family__id_number_digest=digest).order_by("-created_at", "-pk")

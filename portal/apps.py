@@ -8,9 +8,11 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from . import contract_views, selection_views, waitlist_views
+        from .apply import views as apply_views
 
-        for module in (waitlist_views, selection_views, contract_views):
+        for module in (waitlist_views, selection_views, contract_views, apply_views):
             module.register_panel()  # the cards of 「我的」
+        from .affairs import panels as _affairs_panels  # noqa: F401 — registers the 我的办事 card
         from .content import hooks as content_hooks
 
         content_hooks.ready(self)

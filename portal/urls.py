@@ -16,11 +16,13 @@ urlpatterns = [
         "selfcheck/", include("portal.selfcheck_views")
     ),  # 资格自测 (no login, nothing stored)  # 内容管理: 通知公告、政策法规 … (no login)
     path("publicity/", include("portal.publicity_views")),
+    path("apply/", include("portal.apply.urls")),  # 导航式网上申请
     path("waitlist/", include("portal.waitlist_views")),  # 我的轮候 (allocation.waitlist)
     path("selection/", include("portal.selection_views")),  # 选房结果 (allocation.selection)
     path(
         "contracts/", include("portal.contract_views")
     ),  # 我的合同 (allocation.contracts)  # 公示公告 (admission publicity, no login)
+    path("affairs/", include("portal.affairs.urls")),  # 我的办事 (names in this namespace)
     path("lottery/", lottery_views.lottery_list, name="lottery_list"),
     path("lottery/verify/", lottery_views.lottery_verify, name="lottery_verify"),
     path("lottery/<str:number>/", lottery_views.lottery_detail, name="lottery_detail"),
