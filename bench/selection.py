@@ -4,10 +4,10 @@
 
 Migrates the database named in DATABASE_URL (its name must contain "bench"), registers 50 families on the
 公租房 waitlist and a city-centre user, then for ``--runs`` fresh sessions of 10 new 已交付 units: calls all
-50 families and lets 50 threads (each with its own PostgreSQL connection) pick at once through
-``selection_pick`` — the service the operator desk calls, in its transaction. A picker refused with
-“该房源已被选定” picks again among the units still free, as a family would, until it has one or none are
-left. The pick's history, audit and workflow rows, which the pick queues as a Celery job after commit,
+50 families and lets 50 processes (each with its own PostgreSQL connection, as web workers have) pick at
+once through ``selection_pick`` — the service the operator desk calls. Each family first clicks a unit of
+the board as it stood when the session opened; a picker refused with “该房源已被选定” reads the units still
+free and picks again, as a family would, until it has one or none are left. The pick's history, audit and workflow rows, which the pick queues as a Celery job after commit,
 are written after the timing (a worker's work in production). Every attempt is timed (success or refusal); the script prints p50 / p95 / max per pick and checks
 that no unit was given twice.
 """
@@ -144,18 +144,31 @@ def run_once(
         selection_services._queue_pick_record = lambda *job: deferred.append(job)
         try:
             actor = User.objects.get(pk=user.pk)
-            order = AllocationOrder.objects.get(pk=order_id)
+            # As the desk view loads it (selection_order_get_for_user): with its session.
+            order = AllocationOrder.objects.select_related("session").get(pk=order_id)
             actor.has_perm("allocation.run_selection")  # warm the permission cache, as a logged-in desk has
+            # A web worker's persistent connection (CONN_MAX_AGE) has served requests before: one pick of
+            # a unit outside the session warms this connection's catalogue caches and changes nothing.
+            try:
+                selection_pick(order=order, unit=Unit(pk=0), actor=actor)
+            except ValidationError:
+                pass
             barrier.wait(timeout=300)
             # --spread: the families click within that many seconds of each other rather than at one
             # instant (0 = all at once, the worst case).
             time.sleep(rng.uniform(0, spread))
-            while True:
-                free = list(
+
+            def still_free() -> list[int]:
+                return list(
                     Unit.objects.filter(pk__in=unit_ids, state=UnitState.DELIVERED).values_list(
                         "pk", flat=True
                     )
                 )
+
+            # At the same instant every family chooses from the board as it stood when the session
+            # opened (all units free); a family that clicks later, or is refused, reads what is left.
+            free = still_free() if spread else list(unit_ids)
+            while True:
                 if not free:
                     break
                 started = time.perf_counter()
@@ -171,6 +184,7 @@ def run_once(
                     timings.append((time.perf_counter() - started) * 1000)
                 if ok:
                     break
+                free = still_free()
         finally:
             connection.close()
             results.put((timings, deferred, unexpected))

@@ -94,6 +94,11 @@ TEMPLATES = [
 # No DATABASE_URL: the demo's SQLite file under var/.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# Web and Celery workers keep their database connection between requests: a new one costs PostgreSQL
+# a backend process and cold catalogue caches, which plan the first queries several times slower
+# (bench/selection.py). Checked before reuse, so a restarted database costs one failed check, not an error.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
