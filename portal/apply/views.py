@@ -7,6 +7,8 @@ message beside its field, and changes nothing in the draft. A valid one saves an
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -266,7 +268,8 @@ def _income(request, draft):
         initial = people.get(key)
         if initial is None and key == "self" and selfcheck.get("household_size") == 1:
             monthly = selfcheck.get("monthly_income_total")
-            initial = {"annual_income": str(round(float(monthly) * 12, 2))} if monthly else None
+            # Money stays Decimal: 1,000 a month is 12000, not 12000.0 (a float's text).
+            initial = {"annual_income": f"{Decimal(str(monthly)) * 12:f}"} if monthly else None
         forms.append((key, PersonIncomeForm(data, prefix=f"p-{key}", person_name=name, initial=initial)))
     family_form = FamilyIncomeForm(data, prefix="family", initial=saved.get("family"))
     if request.method == "POST":
