@@ -28,8 +28,12 @@ class AllocationConfig(AppConfig):
         from .ledgers import hooks as ledgers_hooks
         from .plans import hooks as plans_hooks
         from .selection import hooks as selection_hooks
+        from .subsidies import hooks as subsidies_hooks
+        from .tenancy import hooks as tenancy_hooks
         from .waitlist import hooks as waitlist_hooks
 
         for hooks in (ledgers_hooks, plans_hooks, waitlist_hooks, selection_hooks, contracts_hooks):
             hooks.ready()
+        tenancy_hooks.ready()
+        subsidies_hooks.ready()
         post_migrate.connect(_lottery_process_sync_after_migrate, sender=self)

@@ -6,6 +6,8 @@ from celery import shared_task  # noqa: E402
 from .contracts import tasks as contracts_tasks  # noqa: F401
 from .ledgers import tasks as ledgers_tasks  # noqa: F401
 from .selection import tasks as selection_tasks  # noqa: F401
+from .subsidies import tasks as subsidies_tasks  # noqa: F401
+from .tenancy import tasks as tenancy_tasks  # noqa: F401
 
 
 @shared_task(acks_late=True)

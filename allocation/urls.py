@@ -5,6 +5,8 @@ from .contracts import urls as contracts_urls
 from .ledgers import urls as ledgers_urls
 from .plans import urls as plans_urls
 from .selection import urls as selection_urls
+from .subsidies import urls as subsidies_urls
+from .tenancy import urls as tenancy_urls
 from .waitlist import urls as waitlist_urls
 
 app_name = "allocation"
@@ -22,4 +24,6 @@ urlpatterns = [
     *waitlist_urls.urlpatterns,
     *selection_urls.urlpatterns,
     *contracts_urls.urlpatterns,
+    *subsidies_urls.urlpatterns,
+    *tenancy_urls.urlpatterns,
 ]

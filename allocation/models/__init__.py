@@ -8,4 +8,6 @@ from ..contracts.models import *  # noqa: E402, F403
 from ..ledgers.models import *  # noqa: E402, F403
 from ..plans.models import *  # noqa: E402, F403
 from ..selection.models import *  # noqa: E402, F403
+from ..subsidies.models import *  # noqa: E402, F403
+from ..tenancy.models import *  # noqa: E402, F403
 from ..waitlist.models import *  # noqa: E402, F403

@@ -174,7 +174,27 @@ _ALLOCATION_SELECTION_RUN: tuple[str, ...] = (
 )
 _ALLOCATION_CONTRACTS_VIEW: tuple[str, ...] = ("allocation.view_contract", "allocation.view_contractarchive")
 _ALLOCATION_CONTRACTS_RUN: tuple[str, ...] = ("allocation.sign_contract", "projects.allocate_unit")
+_ALLOCATION_TENANCY_VIEW: tuple[str, ...] = (
+    "allocation.view_movein",
+    "allocation.view_vacating",
+    "allocation.view_rentreceivable",
+    "allocation.view_rentreceipt",
+)
+_ALLOCATION_TENANCY_RUN: tuple[str, ...] = (
+    "allocation.manage_tenancy",
+    "allocation.collect_rent",
+    "projects.occupy_unit",  # 入住: 已配给 → 已入住; 腾退 back to stock
+)
+_ALLOCATION_TENANCY_FINANCE: tuple[str, ...] = ("allocation.collect_rent",)
+_ALLOCATION_SUBSIDIES_VIEW: tuple[str, ...] = (
+    "allocation.view_subsidydue",
+    "allocation.view_subsidypayment",
+    "allocation.view_paymentbatch",
+)
+_ALLOCATION_SUBSIDIES_RUN: tuple[str, ...] = ("allocation.run_subsidy", "allocation.review_subsidy")
 _ALLOCATION_VIEW = (
+    *_ALLOCATION_TENANCY_VIEW,
+    *_ALLOCATION_SUBSIDIES_VIEW,
     *_ALLOCATION_LEDGERS_VIEW,
     *_ALLOCATION_PLANS_VIEW,
     *_ALLOCATION_WAITLIST_VIEW,
@@ -187,6 +207,8 @@ _ALLOCATION_RUN = (
     *_ALLOCATION_WAITLIST_RUN,
     *_ALLOCATION_SELECTION_RUN,
     *_ALLOCATION_CONTRACTS_RUN,
+    *_ALLOCATION_TENANCY_RUN,
+    *_ALLOCATION_SUBSIDIES_RUN,
 )
 
 ROLE_SPECS: tuple[RoleSpec, ...] = (
@@ -255,7 +277,15 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
         "finance_officer",
         _("财务"),
         _("预算、拨付、对账、租金收入"),
-        ("archive.view_document", *_ALLOCATION_LEDGERS_VIEW, *_ALLOCATION_LEDGERS_FINANCE),
+        (
+            "archive.view_document",
+            *_ALLOCATION_LEDGERS_VIEW,
+            *_ALLOCATION_LEDGERS_FINANCE,
+            *_ALLOCATION_TENANCY_VIEW,
+            *_ALLOCATION_TENANCY_FINANCE,
+            *_ALLOCATION_SUBSIDIES_VIEW,
+            "allocation.run_subsidy",  # 发放批次、银行文件、回盘对账
+        ),
     ),
     RoleSpec(
         "project_officer",

@@ -148,6 +148,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "allocation.contracts.tasks.expire_due_contracts",
         "schedule": timedelta(days=1),
     },
+    # 补贴应发: this month's due rows (idempotent, so daily adds only agreements signed since the last run).
+    "allocation-subsidy-due-run": {
+        "task": "allocation.subsidies.tasks.subsidy_due_run_monthly",
+        "schedule": timedelta(days=1),
+    },
+    # 租金应收: this month's rent receivables (idempotent; daily picks up move-ins new since the last run).
+    "allocation-rent-receivables": {
+        "task": "allocation.tenancy.tasks.build_monthly_rent_receivables",
+        "schedule": timedelta(days=1),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -31,6 +31,8 @@ DEMO_SEEDERS = [
     "allocation.waitlist.demo.seed_demo_waitlist",
     "allocation.selection.demo.seed_demo_selection",
     "allocation.contracts.demo.seed_demo_contracts",
+    "allocation.subsidies.demo.seed_demo_subsidies",
+    "allocation.tenancy.demo.seed_demo_tenancy",
     "allocation.ledgers.demo.seed_demo_ledgers",
     # The portal's articles (通知公告、政策法规 …).
     "portal.content.demo.seed_demo_content",

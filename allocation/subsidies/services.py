@@ -1,0 +1,493 @@
+"""Writes of 补贴发放: the monthly due run with its automatic checks, review of held rows, payment batches,
+the bank file export and the bank result import (issue 8 parts 3–4)."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime
+import hashlib
+import io
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from housing.accounts.scope import scope_queryset
+from housing.regions.codes import scope_prefix
+
+from ..contracts.models import Contract, ContractKind, ContractState, mask_account
+from .checks import run_checks
+from .layouts import amount_in, amount_out, layout_get
+from .models import (
+    BankResultImport,
+    BankResultLine,
+    BankResultOutcome,
+    PaymentBatch,
+    PaymentBatchState,
+    PaymentStatus,
+    SubsidyDue,
+    SubsidyDueEvent,
+    SubsidyDueState,
+    SubsidyPayment,
+)
+
+CENT = Decimal("0.01")
+CHUNK = 2000
+MAX_RESULT_LINES = 200_000
+
+
+def parse_period(period: str) -> tuple[datetime.date, datetime.date]:
+    """``"2026-03"`` → first and last day of the month; a Chinese ValidationError otherwise."""
+    try:
+        start = datetime.datetime.strptime((period or "").strip(), "%Y-%m").date()
+    except ValueError:
+        raise ValidationError({"period": _("补贴期间应为“年-月”，例如 2026-03。")}) from None
+    return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+def agreement_coverage(agreement: Contract) -> tuple[datetime.date, datetime.date | None]:
+    """First and last day the agreement pays for (inclusive); the last is open when it has no end."""
+    start = agreement.subsidy_starts_on or agreement.effective_on
+    ends = [d for d in (agreement.expires_on, agreement.terminated_on) if d is not None]
+    return start, min(ends) if ends else None
+
+
+def prorated_amount(
+    monthly: Decimal, *, start: datetime.date, end: datetime.date | None, month_start: datetime.date,
+    month_end: datetime.date,
+) -> tuple[Decimal, int]:  # fmt: skip
+    """The month's amount: whole when the agreement covers the month, else by days (half-up to 0.01)."""
+    first = max(start, month_start)
+    last = min(end, month_end) if end is not None else month_end
+    days = (last - first).days + 1
+    if days <= 0:
+        return Decimal("0.00"), 0
+    total = month_end.day
+    if days == total:
+        return monthly.quantize(CENT, ROUND_HALF_UP), days
+    return (monthly * days / total).quantize(CENT, ROUND_HALF_UP), days
+
+
+def _event(due: SubsidyDue, *, from_state: str, to_state: str, actor, opinion: str = "") -> None:
+    SubsidyDueEvent.objects.create(
+        due=due, from_state=from_state, to_state=to_state, actor=actor, opinion=opinion
+    )
+
+
+def subsidy_agreements_for(*, period_start, period_end, project_code: str, actor=None):
+    """Rent-subsidy agreements in force for some day of the month (signed, or ended inside the month)."""
+    queryset = Contract.objects.filter(
+        kind=ContractKind.RENT_SUBSIDY,
+        state__in=(ContractState.SIGNED, ContractState.TERMINATED, ContractState.EXPIRED),
+        registry_entry__project_code=project_code,
+        subsidy_amount__isnull=False,
+    ).exclude(number="")
+    queryset = queryset.filter(
+        Q(subsidy_starts_on__lte=period_end) | Q(subsidy_starts_on__isnull=True, effective_on__lte=period_end)
+    )
+    queryset = queryset.exclude(expires_on__lt=period_start).exclude(terminated_on__lt=period_start)
+    if actor is not None:
+        queryset = scope_queryset(queryset, actor)
+    return queryset
+
+
+def subsidy_due_run(*, period: str, project_code: str, actor=None) -> dict[str, int]:
+    """补贴应发: one row per agreement in force during ``period`` (idempotent; chunked and set-based).
+
+    Each chunk is its own transaction: a run killed half-way keeps the chunks it finished, and the next
+    run adds exactly the rows still missing (the unique agreement + period constraint skips the rest).
+    """
+    period_start, period_end = parse_period(period)
+    period = period_start.strftime("%Y-%m")
+    agreements = subsidy_agreements_for(
+        period_start=period_start, period_end=period_end, project_code=project_code, actor=actor
+    )
+    done = SubsidyDue.objects.filter(period=period, agreement_id__in=agreements.values("pk"))
+    pending_ids = list(
+        agreements.exclude(pk__in=done.values("agreement_id")).order_by("pk").values_list("pk", flat=True)
+    )
+    created = held = 0
+    for offset in range(0, len(pending_ids), CHUNK):
+        ids = pending_ids[offset : offset + CHUNK]
+        with transaction.atomic():
+            chunk = list(
+                Contract.objects.filter(pk__in=ids)
+                .select_related("registry_entry")
+                .only(
+                    "pk", "region_code", "subsidy_amount", "subsidy_starts_on", "effective_on", "expires_on",
+                    "terminated_on", "amount_basis", "registry_entry__id", "registry_entry__family_id",
+                    "registry_entry__id_number_digest", "registry_entry__special_group",
+                    "registry_entry__project_code",
+                )
+            )  # fmt: skip
+            received = dict(
+                SubsidyDue.objects.filter(registry_entry_id__in={c.registry_entry_id for c in chunk})
+                .exclude(state=SubsidyDueState.CANCELLED)
+                .exclude(period=period)
+                .values("registry_entry_id")
+                .annotate(n=Count("pk"))
+                .values_list("registry_entry_id", "n")
+            )
+            outcomes = run_checks(chunk, period_start=period_start, months_received=received)
+            rows = []
+            for agreement in chunk:
+                start, end = agreement_coverage(agreement)
+                amount, days = prorated_amount(
+                    agreement.subsidy_amount,
+                    start=start,
+                    end=end,
+                    month_start=period_start,
+                    month_end=period_end,
+                )
+                if days == 0:
+                    continue
+                outcome = outcomes[agreement.pk]
+                state = SubsidyDueState.HELD if outcome.hold_reasons else SubsidyDueState.PAYABLE
+                rows.append(
+                    SubsidyDue(
+                        number=f"YF{period_start:%Y%m}{agreement.pk:010d}",
+                        registry_entry_id=agreement.registry_entry_id,
+                        project_code=agreement.registry_entry.project_code,
+                        standard_amount=agreement.subsidy_amount,
+                        amount=amount,
+                        year=period_start.year,
+                        month=period_start.month,
+                        due_on=period_end,
+                        created_by=actor,
+                        updated_by=actor,
+                        agreement=agreement,
+                        period=period,
+                        days_covered=days,
+                        days_in_month=period_end.day,
+                        state=state,
+                        hold_reasons=outcome.hold_reasons,
+                        check_results=outcome.results,
+                        region_code=agreement.region_code,
+                    )
+                )
+            made = SubsidyDue.objects.bulk_create(rows, ignore_conflicts=True)
+            created += len(made)
+            held += sum(1 for r in rows if r.state == SubsidyDueState.HELD)
+    return {"created": created, "held": held}
+
+
+@transaction.atomic
+def subsidy_due_release(*, due: SubsidyDue, actor, opinion: str) -> SubsidyDue:
+    """复核通过: a held row becomes payable, with the caseworker's opinion."""
+    return _review(
+        due=due, actor=actor, opinion=opinion, target=SubsidyDueState.PAYABLE, sources=(SubsidyDueState.HELD,)
+    )
+
+
+@transaction.atomic
+def subsidy_due_cancel(*, due: SubsidyDue, actor, opinion: str) -> SubsidyDue:
+    """取消发放: a held (or not yet batched) row is not paid, with the caseworker's opinion."""
+    return _review(
+        due=due, actor=actor, opinion=opinion, target=SubsidyDueState.CANCELLED,
+        sources=(SubsidyDueState.HELD, SubsidyDueState.PAYABLE),
+    )  # fmt: skip
+
+
+def _review(*, due: SubsidyDue, actor, opinion: str, target: str, sources: tuple[str, ...]) -> SubsidyDue:
+    due = SubsidyDue.objects.select_for_update().get(pk=due.pk)
+    if not (opinion or "").strip():
+        raise ValidationError({"opinion": _("请填写复核意见。")})
+    if due.state not in sources:
+        raise ValidationError(
+            _("该应发记录当前为“%(state)s”，不能办理。") % {"state": due.get_state_display()}
+        )
+    previous = due.state
+    due.state = target
+    due.review_opinion = opinion.strip()
+    due.reviewed_by = actor
+    due.reviewed_at = timezone.now()
+    due.updated_by = actor
+    due.save(
+        update_fields=["state", "review_opinion", "reviewed_by", "reviewed_at", "updated_by", "updated_at"]
+    )
+    _event(due, from_state=previous, to_state=target, actor=actor, opinion=due.review_opinion)
+    return due
+
+
+# --- payment batches ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_batch_create(
+    *, period: str, project_code: str, region_code: str, actor, layout: str = "default"
+) -> PaymentBatch:
+    """批次: every payable due row of the month and project in ``region_code``, each in one batch only."""
+    period_start, _end = parse_period(period)
+    period = period_start.strftime("%Y-%m")
+    dues = SubsidyDue.objects.filter(
+        period=period, project_code=project_code, state=SubsidyDueState.PAYABLE,
+        region_code__startswith=scope_prefix(region_code),
+    )  # fmt: skip
+    if actor is not None:
+        dues = scope_queryset(dues, actor)
+    dues = list(
+        dues.select_for_update(skip_locked=True, of=("self",)).select_related("agreement").order_by("pk")
+    )
+    if not dues:
+        raise ValidationError(_("%(period)s 没有待发放的补贴（待复核的须先复核）。") % {"period": period})
+    batch = PaymentBatch.objects.create(
+        number=f"PC-TMP-{timezone.now().timestamp()}", period=period, project_code=project_code,
+        layout=layout, region_code=region_code, created_by=actor,
+    )  # fmt: skip
+    batch.number = f"PC{period_start:%Y%m}{batch.pk:06d}"  # from the id: unique without a counter race
+    payments = []
+    for seq, due in enumerate(dues, start=1):
+        agreement = due.agreement
+        payments.append(
+            SubsidyPayment(
+                number=f"SF{batch.pk:06d}{seq:06d}",
+                due=due,
+                batch=batch,
+                amount=due.amount,
+                account_name=agreement.signer_name,
+                bank_name=agreement.bank_name,
+                bank_account=agreement.bank_account,
+                bank_account_masked=agreement.bank_account_masked or mask_account(agreement.bank_account),
+                created_by=actor,
+                updated_by=actor,
+                region_code=due.region_code,
+            )
+        )
+    try:
+        SubsidyPayment.objects.bulk_create(payments)
+    except IntegrityError:
+        raise ValidationError(_("部分补贴已在其他批次中，请刷新后重试。")) from None
+    SubsidyDue.objects.filter(pk__in=[d.pk for d in dues]).update(
+        state=SubsidyDueState.IN_BATCH, updated_by=actor, updated_at=timezone.now()
+    )
+    SubsidyDueEvent.objects.bulk_create(
+        SubsidyDueEvent(due=d, from_state=SubsidyDueState.PAYABLE, to_state=SubsidyDueState.IN_BATCH, actor=actor,
+                        opinion=batch.number)
+        for d in dues
+    )  # fmt: skip
+    batch.payment_count = len(payments)
+    batch.total_amount = sum((p.amount for p in payments), Decimal("0.00"))
+    batch.save(update_fields=["number", "payment_count", "total_amount"])
+    return batch
+
+
+def _export_rows(batch: PaymentBatch, spec: dict):
+    payments = batch.payments.select_related("due__registry_entry").order_by("pk")
+    for seq, payment in enumerate(payments.iterator(chunk_size=CHUNK), start=1):
+        values = {
+            "seq": seq,
+            "reference": payment.number,
+            "account_name": payment.account_name,
+            "account": payment.bank_account,
+            "bank_name": payment.bank_name,
+            "amount": amount_out(payment.amount, spec.get("amount_format", "yuan")),
+            "memo": _("%(period)s住房租赁补贴") % {"period": batch.period},
+            "period": batch.period,
+            "id_number_masked": payment.due.registry_entry.id_number_masked,
+        }
+        yield [values.get(name, "") for name, _label in spec["columns"]]
+
+
+def payment_batch_export(*, batch: PaymentBatch, actor, file_format: str = "csv") -> tuple[str, bytes]:
+    """The bank's bulk-payment file: (file name, content) as CSV (UTF-8 with BOM) or Excel."""
+    from housing.audit.services import AuditAction, audit_record
+    from housing.documents.excel import xlsx_write
+
+    spec = layout_get(batch.layout)
+    headers = [label for _name, label in spec["columns"]]
+    if file_format == "xlsx":
+        buffer = io.BytesIO()
+        xlsx_write(file=buffer, headers=headers, rows=_export_rows(batch, spec), sheet_title=batch.number)
+        content, name = buffer.getvalue(), f"{batch.number}.xlsx"
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        writer.writerows(_export_rows(batch, spec))
+        content, name = text.getvalue().encode("utf-8-sig"), f"{batch.number}.csv"
+    with transaction.atomic():
+        PaymentBatch.objects.filter(pk=batch.pk, state=PaymentBatchState.CREATED).update(
+            state=PaymentBatchState.EXPORTED, exported_at=timezone.now()
+        )
+        audit_record(
+            action=AuditAction.EXPORT, object_type="allocation.paymentbatch",
+            description=_("导出补贴发放批次 %(number)s 的银行代发文件") % {"number": batch.number},
+        )  # fmt: skip
+    return name, content
+
+
+# --- the bank's result file -------------------------------------------------------------------------------
+
+
+def _read_result_file(content: bytes, spec: dict) -> list[dict]:
+    """Every line of the result CSV, validated; a ValidationError naming the lines when anything is wrong."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError({"file": _("文件无法识别，请上传银行回执的 CSV 文件（UTF-8 或 GBK 编码）。")})
+    rows = list(csv.reader(io.StringIO(text)))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise ValidationError({"file": _("文件为空。")})
+    columns = spec["result_columns"]
+    header = [cell.strip() for cell in rows[0]]
+    missing = [label for key, label in columns.items() if key != "reason" and label not in header]
+    if missing:
+        raise ValidationError(
+            {"file": _("文件缺少列：%(cols)s（应有：%(all)s）。")
+             % {"cols": "、".join(missing), "all": "、".join(columns.values())}}
+        )  # fmt: skip
+    if len(rows) - 1 > MAX_RESULT_LINES:
+        raise ValidationError({"file": _("文件行数超过上限 %(n)s。") % {"n": MAX_RESULT_LINES}})
+    index = {key: header.index(label) for key, label in columns.items() if label in header}
+    success = {w.lower() for w in spec.get("success_words", ["成功"])}
+    lines, errors = [], []
+    for number, row in enumerate(rows[1:], start=2):
+
+        def cell(key: str, row: list[str] = row) -> str:
+            return row[index[key]].strip() if key in index and index[key] < len(row) else ""
+
+        try:
+            amount = amount_in(cell("amount"), spec.get("amount_format", "yuan"))
+        except (ArithmeticError, ValueError):
+            errors.append(_("第%(n)s行：金额“%(v)s”不是有效数字") % {"n": number, "v": cell("amount")})
+            continue
+        status = cell("status")
+        if not status:
+            errors.append(_("第%(n)s行：缺少处理结果") % {"n": number})
+            continue
+        lines.append({
+            "line_number": number, "reference": cell("reference")[:64], "amount": amount, "bank_status": status[:50],
+            "bank_reason": cell("reason")[:500], "raw": row, "is_success": status.lower() in success,
+        })  # fmt: skip
+    if errors:
+        shown = "；".join(errors[:20]) + ("……" if len(errors) > 20 else "")
+        raise ValidationError({"file": _("文件有误，未导入任何内容：%(errors)s。") % {"errors": shown}})
+    return lines
+
+
+@transaction.atomic
+def bank_result_import(*, batch: PaymentBatch, file_name: str, content: bytes, actor) -> BankResultImport:
+    """Reconcile the bank's result file line by line: 已发放, 发放失败 (with the bank's reason), 金额不符;
+    a line that matches no pending payment of the batch is kept as 无法匹配. A bad file changes nothing."""
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    spec = layout_get(batch.layout)
+    lines = _read_result_file(content, spec)
+    sha256 = hashlib.sha256(content).hexdigest()
+    if BankResultImport.objects.filter(batch=batch, sha256=sha256).exists():
+        raise ValidationError({"file": _("该回执文件已导入过本批次。")})
+    result = BankResultImport.objects.create(
+        batch=batch, file_name=file_name[:200], sha256=sha256, line_count=len(lines), imported_by=actor
+    )
+    payments = {
+        p.number: p
+        for p in batch.payments.select_for_update().filter(
+            number__in=[line["reference"] for line in lines], status=PaymentStatus.PENDING
+        )
+    }
+    now = timezone.now()
+    seen: set[str] = set()
+    records, changed, due_moves = [], [], defaultdict(list)
+    for line in lines:
+        payment = payments.get(line["reference"])
+        is_success = line.pop("is_success")
+        if payment is None or line["reference"] in seen:
+            note = (
+                _("本批次中无此业务编号，或该笔已对账。")
+                if line["reference"] not in seen
+                else _("同一业务编号重复出现。")
+            )
+            records.append(
+                BankResultLine(result_import=result, outcome=BankResultOutcome.UNMATCHED, note=note, **line)
+            )
+            continue
+        seen.add(line["reference"])
+        payment.bank_reason = line["bank_reason"] or line["bank_status"]
+        payment.updated_by = actor
+        if not is_success:
+            outcome = BankResultOutcome.FAILED
+            payment.status = PaymentStatus.FAILED
+            due_moves[SubsidyDueState.FAILED].append(payment.due_id)
+        elif line["amount"] == payment.amount:
+            outcome = BankResultOutcome.PAID
+            payment.status, payment.paid_at, payment.paid_amount = PaymentStatus.PAID, now, line["amount"]
+            due_moves[SubsidyDueState.PAID].append(payment.due_id)
+        else:
+            outcome = BankResultOutcome.MISMATCH
+            payment.status, payment.paid_at, payment.paid_amount = PaymentStatus.MISMATCH, now, line["amount"]
+            difference = payment.amount - line["amount"]
+            payment.shortfall_amount = difference
+            payment.shortfall_reason = _("银行实付 %(paid)s 元，应付 %(due)s 元") % {
+                "paid": line["amount"],
+                "due": payment.amount,
+            }
+            due_moves[SubsidyDueState.PAID].append(payment.due_id)
+        changed.append(payment)
+        records.append(BankResultLine(result_import=result, outcome=outcome, payment=payment, **line))
+    BankResultLine.objects.bulk_create(records, batch_size=CHUNK)
+    SubsidyPayment.objects.bulk_update(
+        changed,
+        ["status", "bank_reason", "paid_at", "paid_amount", "shortfall_amount", "shortfall_reason", "updated_by", "updated_at"],
+        batch_size=CHUNK,
+    )  # fmt: skip
+    for state, due_ids in due_moves.items():
+        SubsidyDue.objects.filter(pk__in=due_ids).update(state=state, updated_by=actor, updated_at=now)
+        SubsidyDueEvent.objects.bulk_create(
+            SubsidyDueEvent(due_id=pk, from_state=SubsidyDueState.IN_BATCH, to_state=state, actor=actor,
+                            opinion=_("银行回执 %(file)s") % {"file": result.file_name})
+            for pk in due_ids
+        )  # fmt: skip
+    if not batch.payments.filter(status=PaymentStatus.PENDING).exists():
+        batch.state = PaymentBatchState.RECONCILED
+        batch.save(update_fields=["state"])
+    return result
+
+
+@transaction.atomic
+def subsidy_payment_reissue(
+    *, payment: SubsidyPayment, actor, bank_name: str, bank_account: str, opinion: str = ""
+) -> SubsidyDue:
+    """重新发放: after a failed payment the bank account is corrected on the agreement and the due row is
+    payable again, to join the next batch; the failed payment stays as history."""
+    payment = SubsidyPayment.objects.select_for_update().select_related("due__agreement").get(pk=payment.pk)
+    if payment.status != PaymentStatus.FAILED:
+        raise ValidationError(_("只有发放失败的补贴才能重新发放。"))
+    account = (bank_account or "").replace(" ", "")
+    if not account.isdigit() or not 8 <= len(account) <= 32:
+        raise ValidationError({"bank_account": _("银行账号应为8至32位数字。")})
+    due = SubsidyDue.objects.select_for_update().get(pk=payment.due_id)
+    if due.state != SubsidyDueState.FAILED:
+        raise ValidationError(
+            _("该应发记录当前为“%(state)s”，不能重新发放。") % {"state": due.get_state_display()}
+        )
+    agreement = due.agreement
+    agreement.bank_name = (bank_name or agreement.bank_name).strip()
+    agreement.bank_account = account
+    agreement.bank_account_masked = mask_account(account)
+    agreement.updated_by = actor
+    agreement.save(
+        update_fields=["bank_name", "bank_account", "bank_account_masked", "updated_by", "updated_at"]
+    )
+    due.state = SubsidyDueState.PAYABLE
+    due.updated_by = actor
+    due.save(update_fields=["state", "updated_by", "updated_at"])
+    note = opinion.strip() or _("更正银行账号后重新发放（原实发 %(n)s）") % {"n": payment.number}
+    _event(
+        due, from_state=SubsidyDueState.FAILED, to_state=SubsidyDueState.PAYABLE, actor=actor, opinion=note
+    )
+    return due
+
+
+def batch_totals(batch: PaymentBatch) -> dict:
+    return batch.payments.aggregate(
+        total=Sum("amount"), paid=Sum("paid_amount", filter=Q(status__in=("paid", "mismatch")))
+    )
