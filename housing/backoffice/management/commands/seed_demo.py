@@ -36,6 +36,7 @@ DEMO_SEEDERS = [
     "allocation.ledgers.demo.seed_demo_ledgers",
     # The portal's articles (通知公告、政策法规 …).
     "portal.content.demo.seed_demo_content",
+    "portal.apply.demo.seed_demo_applicant_cases",
 ]
 
 
