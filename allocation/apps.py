@@ -24,6 +24,7 @@ class AllocationConfig(AppConfig):
             order=400,
             items=[NavItem(_("摇号"), "allocation:lottery_list", permission="allocation.view_lottery")],
         )
+        from .annual_review import hooks as annual_review_hooks
         from .contracts import hooks as contracts_hooks
         from .ledgers import hooks as ledgers_hooks
         from .plans import hooks as plans_hooks
@@ -36,4 +37,5 @@ class AllocationConfig(AppConfig):
             hooks.ready()
         tenancy_hooks.ready()
         subsidies_hooks.ready()
+        annual_review_hooks.ready()
         post_migrate.connect(_lottery_process_sync_after_migrate, sender=self)

@@ -3,6 +3,7 @@ the worker and beat know them (tests/test_beat_schedule.py checks every schedule
 
 from celery import shared_task  # noqa: E402
 
+from .annual_review import tasks as annual_review_tasks  # noqa: F401
 from .contracts import tasks as contracts_tasks  # noqa: F401
 from .ledgers import tasks as ledgers_tasks  # noqa: F401
 from .selection import tasks as selection_tasks  # noqa: F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .annual_review import urls as annual_review_urls
 from .contracts import urls as contracts_urls
 from .ledgers import urls as ledgers_urls
 from .plans import urls as plans_urls
@@ -26,4 +27,5 @@ urlpatterns = [
     *contracts_urls.urlpatterns,
     *subsidies_urls.urlpatterns,
     *tenancy_urls.urlpatterns,
+    *annual_review_urls.urlpatterns,
 ]

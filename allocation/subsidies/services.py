@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from housing.accounts.scope import scope_queryset
 from housing.regions.codes import scope_prefix
 
+from ..annual_review.selectors import annual_review_suspended
 from ..contracts.models import Contract, ContractKind, ContractState, mask_account
 from .checks import run_checks
 from .layouts import amount_in, amount_out, layout_get
@@ -134,6 +135,8 @@ def subsidy_due_run(*, period: str, project_code: str, actor=None) -> dict[str, 
                 .values_list("registry_entry_id", "n")
             )
             outcomes = run_checks(chunk, period_start=period_start, months_received=received)
+            # 逾期未年审: suspended from the month after the deadline, never paid back (allocation.annual_review).
+            suspended = annual_review_suspended({a.registry_entry_id for a in chunk}, period)
             rows = []
             for agreement in chunk:
                 start, end = agreement_coverage(agreement)
@@ -148,6 +151,10 @@ def subsidy_due_run(*, period: str, project_code: str, actor=None) -> dict[str, 
                     continue
                 outcome = outcomes[agreement.pk]
                 state = SubsidyDueState.HELD if outcome.hold_reasons else SubsidyDueState.PAYABLE
+                reasons = outcome.hold_reasons
+                if agreement.registry_entry_id in suspended:
+                    state = SubsidyDueState.CANCELLED
+                    reasons = [_("逾期未参加年审，本月补贴暂停发放；年审通过后自次月恢复，暂停期间不补发。")]
                 rows.append(
                     SubsidyDue(
                         number=f"YF{period_start:%Y%m}{agreement.pk:010d}",
@@ -165,7 +172,7 @@ def subsidy_due_run(*, period: str, project_code: str, actor=None) -> dict[str, 
                         days_covered=days,
                         days_in_month=period_end.day,
                         state=state,
-                        hold_reasons=outcome.hold_reasons,
+                        hold_reasons=reasons,
                         check_results=outcome.results,
                         region_code=agreement.region_code,
                     )

@@ -192,9 +192,15 @@ _ALLOCATION_SUBSIDIES_VIEW: tuple[str, ...] = (
     "allocation.view_paymentbatch",
 )
 _ALLOCATION_SUBSIDIES_RUN: tuple[str, ...] = ("allocation.run_subsidy", "allocation.review_subsidy")
+_ALLOCATION_ANNUAL_REVIEW_VIEW: tuple[str, ...] = ("allocation.view_annualreview",)
+_ALLOCATION_ANNUAL_REVIEW_RUN: tuple[str, ...] = (
+    "allocation.run_annual_review",
+    "allocation.decide_annual_review",
+)
 _ALLOCATION_VIEW = (
     *_ALLOCATION_TENANCY_VIEW,
     *_ALLOCATION_SUBSIDIES_VIEW,
+    *_ALLOCATION_ANNUAL_REVIEW_VIEW,
     *_ALLOCATION_LEDGERS_VIEW,
     *_ALLOCATION_PLANS_VIEW,
     *_ALLOCATION_WAITLIST_VIEW,
@@ -209,6 +215,7 @@ _ALLOCATION_RUN = (
     *_ALLOCATION_CONTRACTS_RUN,
     *_ALLOCATION_TENANCY_RUN,
     *_ALLOCATION_SUBSIDIES_RUN,
+    *_ALLOCATION_ANNUAL_REVIEW_RUN,
 )
 
 ROLE_SPECS: tuple[RoleSpec, ...] = (

@@ -158,7 +158,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "allocation.tenancy.tasks.build_monthly_rent_receivables",
         "schedule": timedelta(days=1),
     },
+    # 年审: reviews still 待审核 after ANNUAL_REVIEW_DEADLINE become 逾期未审 (idempotent, daily).
+    "allocation-annual-review-overdue": {
+        "task": "allocation.annual_review.tasks.annual_review_mark_overdue_daily",
+        "schedule": timedelta(days=1),
+    },
 }
+# 年审截止日期（月-日）；逾期未审的家庭自次月起暂停补贴、不补发 (allocation/annual_review)。
+ANNUAL_REVIEW_DEADLINE = env("ANNUAL_REVIEW_DEADLINE", default="12-31")
+ANNUAL_REVIEW_SUSPEND_OVERDUE = env.bool("ANNUAL_REVIEW_SUSPEND_OVERDUE", default=True)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -283,3 +283,19 @@ def test_a_run_killed_half_way_then_rerun_gives_exactly_the_uninterrupted_rows(
     assert sorted(SubsidyDue.objects.values_list("amount", flat=True)) == [
         Decimal("100.00"), Decimal("200.00"), Decimal("300.00"),
     ]  # fmt: skip
+
+
+def test_a_family_overdue_for_its_annual_review_is_not_paid_that_month_and_reads_why(agreement, city_admin):
+    from allocation.annual_review.models import AnnualReview
+
+    contract = agreement()
+    entry = contract.registry_entry
+    AnnualReview.objects.create(
+        number="NS-TEST-1", year=2025, deadline=datetime.date(2025, 12, 31), registry_entry=entry,
+        project_code="lianzu", mode_code="rent_subsidy", region_code=entry.region_code,
+        suspended_from=datetime.date(2026, 1, 1),
+    )  # fmt: skip
+    subsidy_due_run(period="2026-03", project_code="lianzu", actor=city_admin)
+    due = SubsidyDue.objects.get(agreement=contract)
+    assert due.state == SubsidyDueState.CANCELLED and "逾期未参加年审" in due.hold_reason_text
+    assert "不补发" in due.hold_reason_text

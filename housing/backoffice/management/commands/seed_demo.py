@@ -33,6 +33,7 @@ DEMO_SEEDERS = [
     "allocation.contracts.demo.seed_demo_contracts",
     "allocation.subsidies.demo.seed_demo_subsidies",
     "allocation.tenancy.demo.seed_demo_tenancy",
+    "allocation.annual_review.demo.seed_demo_annual_review",
     "allocation.ledgers.demo.seed_demo_ledgers",
     # The portal's articles (通知公告、政策法规 …).
     "portal.content.demo.seed_demo_content",

@@ -1,0 +1,34 @@
+"""Forms of 年审."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from housing.backoffice.forms import BootstrapFormMixin
+
+from .models import AnnualReviewDecision
+
+
+class RunForm(BootstrapFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("年审年度"), min_value=2000, max_value=2100)
+    region_code = forms.CharField(label=_("行政区划代码"), max_length=12)
+    mode_code = forms.CharField(
+        label=_("保障方式"), max_length=32, required=False, help_text=_("留空表示全部保障方式")
+    )
+
+
+class DecisionForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("年审结论"), choices=AnnualReviewDecision.choices)
+    opinion = forms.CharField(label=_("审核意见"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    new_monthly_rent = forms.DecimalField(
+        label=_("变更后月租金（元）"), required=False, min_value=0, max_digits=14, decimal_places=2,
+        help_text=_("仅“变更标准”时填写，自下月1日起执行"),
+    )  # fmt: skip
+    new_subsidy_amount = forms.DecimalField(
+        label=_("变更后月补贴金额（元）"), required=False, min_value=0, max_digits=14, decimal_places=2,
+        help_text=_("仅“变更标准”时填写，自下月1日起执行"),
+    )  # fmt: skip
+    exit_reason = forms.CharField(
+        label=_("退出原因"), max_length=200, required=False, help_text=_("仅“退出”时填写")
+    )

@@ -1,0 +1,62 @@
+"""Reads of 年审: every back-office read takes the user and applies the region scope."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from housing.accounts.scope import get_in_scope_or_404, scope_queryset
+
+from .models import AnnualReview
+
+
+def annual_review_list(*, user) -> QuerySet[AnnualReview]:
+    return (
+        scope_queryset(AnnualReview.objects.all(), user)
+        .select_related("registry_entry")
+        .only(
+            "pk",
+            "number",
+            "year",
+            "deadline",
+            "state",
+            "decision",
+            "check_problems",
+            "region_code",
+            "mode_code",
+            "registry_entry__application_number",
+            "registry_entry__applicant_name",
+        )  # fmt: skip
+    )
+
+
+def annual_review_get_for_user(*, user, pk) -> AnnualReview:
+    return get_in_scope_or_404(
+        AnnualReview.objects.select_related("registry_entry", "decided_by"), user, pk=pk
+    )
+
+
+def annual_review_suspended(registry_entry_ids, period: str) -> set[int]:
+    """The registry entries whose subsidy for ``period`` ("YYYY-MM") is suspended by 逾期未审.
+
+    Suspended from the month after the deadline until the month after a late 继续保障/变更标准 decision;
+    the months in between are not paid back. Empty when ``ANNUAL_REVIEW_SUSPEND_OVERDUE`` is off.
+    The subsidies run is meant to call this for each chunk and leave those families out.
+    """
+    if not getattr(settings, "ANNUAL_REVIEW_SUSPEND_OVERDUE", True):
+        return set()
+    try:
+        month_start = datetime.datetime.strptime((period or "").strip(), "%Y-%m").date()
+    except ValueError:
+        raise ValidationError({"period": _("补贴期间应为“年-月”，例如 2026-03。")}) from None
+    return set(
+        AnnualReview.objects.filter(
+            registry_entry_id__in=list(registry_entry_ids), suspended_from__lte=month_start
+        )
+        .filter(Q(resumes_on__isnull=True) | Q(resumes_on__gt=month_start))
+        .values_list("registry_entry_id", flat=True)
+    )
