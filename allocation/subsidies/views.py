@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -67,7 +68,12 @@ class SubsidyDueListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        from rules.models import GuaranteeProject
+
         context["run_form"] = DueRunForm()
+        # The run names a project; the officer picks it by name (the codes are the rules' own).
+        context["run_projects"] = sorted(set(GuaranteeProject.objects.values_list("code", "name")))
+        context["run_period"] = timezone.localdate().strftime("%Y-%m")
         return context
 
 
