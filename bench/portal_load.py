@@ -50,7 +50,7 @@ def prepare() -> None:
     call_command("seed_demo", stdout=io.StringIO())
 
 
-def start_gunicorn(port: int, workers: int, static_root: str) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, static_root: str, cache_seconds: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "housing.settings.production",
@@ -59,6 +59,7 @@ def start_gunicorn(port: int, workers: int, static_root: str) -> subprocess.Pope
         "SECURE_SSL_REDIRECT": "False",
         "STATIC_ROOT": static_root,
         "DEBUG": "False",
+        "PORTAL_PAGE_CACHE_SECONDS": str(cache_seconds),
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
@@ -114,6 +115,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=30,
+        help="PORTAL_PAGE_CACHE_SECONDS for the server (0: every request renders the page)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -126,11 +133,11 @@ def main() -> None:
     ):
         script.write(WRK_REPORT)
         script.flush()
-        server = start_gunicorn(args.port, args.workers, static_root)
+        server = start_gunicorn(args.port, args.workers, static_root, args.page_cache_seconds)
         try:
             print(
                 f"门户匿名访问：gunicorn {args.workers} workers, wrk {args.connections} connections, "
-                f"{args.seconds} s per page (PostgreSQL, demo city)"
+                f"{args.seconds} s per page, page cache {args.page_cache_seconds} s (PostgreSQL, demo city)"
             )
             for page in PAGES:
                 rps, p50, p95, p99, errors = drive(

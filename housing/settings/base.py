@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "housing.audit.middleware.RequestContextMiddleware",
+    # Anonymous GETs of the public portal pages from the cache (portal/page_cache.py): before the session.
+    "portal.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -258,6 +260,9 @@ ADMISSION_APPEAL_DAYS = env.int("ADMISSION_APPEAL_DAYS", default=5)
 # 轮候 (issue 7 part 3): refusals (拒绝选房/缺席) after which a family leaves the waitlist; waiting-period limit.
 ALLOCATION_REFUSAL_LIMIT = env.int("ALLOCATION_REFUSAL_LIMIT", default=3)
 ALLOCATION_WAITING_YEARS = env.int("ALLOCATION_WAITING_YEARS", default=5)
+
+# Seconds an anonymous visitor's copy of a public portal page is served from the cache (0 = never).
+PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=30)
 
 # 门户账号 (issue 6 part 3, docs/portal_accounts.md): SMS codes and the image CAPTCHA.
 PORTAL_SMS_CODE_TTL_SECONDS = 10 * 60  # a code is valid 10 minutes

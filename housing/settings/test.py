@@ -14,3 +14,5 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # Each test's threads and the live server open and close their own connections, as before persistent
 # connections: a connection kept across tests would outlive the test database's transactions.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)  # noqa: F405
+# Tests see every change at once; portal/tests/test_page_cache.py switches the page cache on where it is tested.
+PORTAL_PAGE_CACHE_SECONDS = 0
