@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from housing.accounts.scope import get_in_scope_or_404, scope_queryset
 
-from .models import AnnualReview
+from .models import AnnualReview, AnnualReviewDecision, AnnualReviewState
 
 
 def annual_review_list(*, user) -> QuerySet[AnnualReview]:
@@ -60,3 +62,50 @@ def annual_review_suspended(registry_entry_ids, period: str) -> set[int]:
         .filter(Q(resumes_on__isnull=True) | Q(resumes_on__gt=month_start))
         .values_list("registry_entry_id", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class StandardChange:
+    """变更标准 of a decided annual review: the new monthly amounts in force from ``effective_on``.
+
+    ``None`` for an amount the review did not change (the contract's or agreement's own applies).
+    """
+
+    review_id: int
+    effective_on: datetime.date
+    monthly_rent: Decimal | None
+    monthly_subsidy: Decimal | None
+
+
+def annual_review_standard_changes(registry_entry_ids, period: str) -> dict[int, StandardChange]:
+    """For each registry entry, the latest 变更标准 in force for ``period`` ("YYYY-MM"), by entry id.
+
+    A change takes effect from its 变更生效日期 (the first of the month after the decision), so a
+    period is affected when it starts on or after that date. The latest effective change wins; the
+    rent and subsidy runs call this per chunk and use the new amount instead of the contract's.
+    """
+    try:
+        month_start = datetime.datetime.strptime((period or "").strip(), "%Y-%m").date()
+    except ValueError:
+        raise ValidationError({"period": _("期间应为“年-月”，例如 2026-03。")}) from None
+    rows = (
+        AnnualReview.objects.filter(
+            registry_entry_id__in=list(registry_entry_ids),
+            state=AnnualReviewState.DECIDED,
+            decision=AnnualReviewDecision.CHANGE_STANDARD,
+            effective_on__lte=month_start,
+        )
+        .order_by("registry_entry_id", "effective_on", "pk")
+        .values_list("registry_entry_id", "pk", "effective_on", "new_monthly_rent", "new_subsidy_amount")
+    )
+    changes: dict[int, StandardChange] = {}
+    for entry_id, pk, effective_on, rent, subsidy in rows:
+        previous = changes.get(entry_id)
+        changes[entry_id] = StandardChange(
+            review_id=pk,
+            effective_on=effective_on,
+            # a later change that leaves one amount alone keeps the earlier change of it
+            monthly_rent=rent if rent is not None else (previous and previous.monthly_rent),
+            monthly_subsidy=subsidy if subsidy is not None else (previous and previous.monthly_subsidy),
+        )
+    return changes

@@ -191,3 +191,27 @@ def test_deadline_setting_is_month_day(settings):
     settings.ANNUAL_REVIEW_DEADLINE = "13-01"
     with pytest.raises(ValidationError, match="月-日"):
         annual_review_deadline(2026)
+
+
+def test_standard_change_applies_from_its_effective_month_and_a_later_change_wins(guaranteed, city_admin):
+    from allocation.annual_review.selectors import annual_review_standard_changes
+
+    entry = guaranteed()
+    with time_machine.travel(at("2026-06-15"), tick=False):
+        run(city_admin)
+        annual_review_decide(
+            review=AnnualReview.objects.get(), actor=city_admin, decision=D.CHANGE_STANDARD, opinion="收入增加",
+            new_subsidy_amount=Decimal("600.00"), new_monthly_rent=Decimal("420.00"),
+        )  # fmt: skip
+    assert annual_review_standard_changes([entry.pk], "2026-06") == {}
+    july = annual_review_standard_changes([entry.pk], "2026-07")[entry.pk]
+    assert (july.monthly_subsidy, july.monthly_rent) == (Decimal("600.00"), Decimal("420.00"))
+    with time_machine.travel(at("2027-03-10"), tick=False):
+        run(city_admin, year=2027)
+        annual_review_decide(
+            review=AnnualReview.objects.get(year=2027), actor=city_admin, decision=D.CHANGE_STANDARD,
+            opinion="再次调整", new_subsidy_amount=Decimal("500.00"),
+        )  # fmt: skip
+    april = annual_review_standard_changes([entry.pk], "2027-04")[entry.pk]
+    assert (april.monthly_subsidy, april.monthly_rent) == (Decimal("500.00"), Decimal("420.00"))
+    assert annual_review_standard_changes([entry.pk], "2027-03")[entry.pk].monthly_subsidy == Decimal("600.00")
