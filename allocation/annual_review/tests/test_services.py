@@ -214,4 +214,6 @@ def test_standard_change_applies_from_its_effective_month_and_a_later_change_win
         )  # fmt: skip
     april = annual_review_standard_changes([entry.pk], "2027-04")[entry.pk]
     assert (april.monthly_subsidy, april.monthly_rent) == (Decimal("500.00"), Decimal("420.00"))
-    assert annual_review_standard_changes([entry.pk], "2027-03")[entry.pk].monthly_subsidy == Decimal("600.00")
+    assert annual_review_standard_changes([entry.pk], "2027-03")[entry.pk].monthly_subsidy == Decimal(
+        "600.00"
+    )
