@@ -28,6 +28,7 @@ class AllocationConfig(AppConfig):
         from .contracts import hooks as contracts_hooks
         from .ledgers import hooks as ledgers_hooks
         from .plans import hooks as plans_hooks
+        from .resale import hooks as resale_hooks
         from .selection import hooks as selection_hooks
         from .subsidies import hooks as subsidies_hooks
         from .tenancy import hooks as tenancy_hooks
@@ -38,4 +39,5 @@ class AllocationConfig(AppConfig):
         tenancy_hooks.ready()
         subsidies_hooks.ready()
         annual_review_hooks.ready()
+        resale_hooks.ready()
         post_migrate.connect(_lottery_process_sync_after_migrate, sender=self)

@@ -5,6 +5,7 @@ from .annual_review import urls as annual_review_urls
 from .contracts import urls as contracts_urls
 from .ledgers import urls as ledgers_urls
 from .plans import urls as plans_urls
+from .resale import urls as resale_urls
 from .selection import urls as selection_urls
 from .subsidies import urls as subsidies_urls
 from .tenancy import urls as tenancy_urls
@@ -28,4 +29,5 @@ urlpatterns = [
     *subsidies_urls.urlpatterns,
     *tenancy_urls.urlpatterns,
     *annual_review_urls.urlpatterns,
+    *resale_urls.urlpatterns,
 ]

@@ -8,6 +8,7 @@ from ..annual_review.models import *  # noqa: E402, F403
 from ..contracts.models import *  # noqa: E402, F403
 from ..ledgers.models import *  # noqa: E402, F403
 from ..plans.models import *  # noqa: E402, F403
+from ..resale.models import *  # noqa: E402, F403
 from ..selection.models import *  # noqa: E402, F403
 from ..subsidies.models import *  # noqa: E402, F403
 from ..tenancy.models import *  # noqa: E402, F403

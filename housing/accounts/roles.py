@@ -197,7 +197,18 @@ _ALLOCATION_ANNUAL_REVIEW_RUN: tuple[str, ...] = (
     "allocation.run_annual_review",
     "allocation.decide_annual_review",
 )
+_ALLOCATION_RESALE_VIEW: tuple[str, ...] = (
+    "allocation.view_resale",
+    "allocation.view_salereturn",
+    "allocation.view_priceindex",
+)
+_ALLOCATION_RESALE_RUN: tuple[str, ...] = (
+    "allocation.manage_resale",
+    "projects.allocate_unit",  # 回购、退回: 收回入库; 上市: 注销出保障房源库
+    "allocation.sign_contract",  # the sale contract ends
+)
 _ALLOCATION_VIEW = (
+    *_ALLOCATION_RESALE_VIEW,
     *_ALLOCATION_TENANCY_VIEW,
     *_ALLOCATION_SUBSIDIES_VIEW,
     *_ALLOCATION_ANNUAL_REVIEW_VIEW,
@@ -216,6 +227,7 @@ _ALLOCATION_RUN = (
     *_ALLOCATION_TENANCY_RUN,
     *_ALLOCATION_SUBSIDIES_RUN,
     *_ALLOCATION_ANNUAL_REVIEW_RUN,
+    *_ALLOCATION_RESALE_RUN,
 )
 
 ROLE_SPECS: tuple[RoleSpec, ...] = (

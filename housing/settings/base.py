@@ -169,6 +169,12 @@ CELERY_BEAT_SCHEDULE = {
 # 年审截止日期（月-日）；逾期未审的家庭自次月起暂停补贴、不补发 (allocation/annual_review)。
 ANNUAL_REVIEW_DEADLINE = env("ANNUAL_REVIEW_DEADLINE", default="12-31")
 ANNUAL_REVIEW_SUSPEND_OVERDUE = env.bool("ANNUAL_REVIEW_SUSPEND_OVERDUE", default=True)
+# 经适房再上市 (allocation/resale, docs/allocation_resale.md): 满几年可上市、回购的年折旧率与最低成新率、
+# 上市时按差价缴纳土地收益等价款的比例。Strings: Decimal, never float.
+RESALE_LOCK_YEARS = env.int("RESALE_LOCK_YEARS", default=5)
+RESALE_DEPRECIATION_RATE = env("RESALE_DEPRECIATION_RATE", default="0.02")
+RESALE_DEPRECIATION_FLOOR = env("RESALE_DEPRECIATION_FLOOR", default="0.60")
+RESALE_LAND_REVENUE_SHARE = env("RESALE_LAND_REVENUE_SHARE", default="0.50")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

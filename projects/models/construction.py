@@ -440,6 +440,31 @@ class Unit(django_fsm.FSMModelMixin, RegionScoped):
 
     @django_fsm.transition(
         field=state,
+        source=[UnitState.ALLOCATED, UnitState.OCCUPIED],
+        target=UnitState.DELIVERED,
+        permission=PERM_ALLOCATE,
+    )
+    def take_back(self, *, actor=None, opinion: str = "") -> None:
+        """收回入库: a sold 经适房 bought back by the government or returned (已配售房源退回, A.8.1).
+
+        Only allocation's resale services take it (not offered on the unit page): the sale contract and
+        the A.8.1 row are written in the same transaction.
+        """
+        self.occupant_name = ""
+
+    @django_fsm.transition(
+        field=state,
+        source=[UnitState.ALLOCATED, UnitState.OCCUPIED],
+        target=UnitState.CANCELLED,
+        permission=PERM_ALLOCATE,
+    )
+    def sell_off(self, *, actor=None, opinion: str = "") -> None:
+        """上市交易: a 经适房 resold on the market after 5 years is ordinary housing now and leaves the
+        guaranteed stock (注销; the row stays, DESIGN §4 rule 7). Only allocation's resale services take it."""
+        self.occupant_name = ""
+
+    @django_fsm.transition(
+        field=state,
         source=[UnitState.DELIVERED, UnitState.OCCUPIED],
         target=UnitState.REPAIRING,
         permission=PERM_REPAIR,

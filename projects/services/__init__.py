@@ -48,7 +48,13 @@ UNIT_TRANSITIONS: tuple[tuple[str, object], ...] = (
     ("finish_repair", gettext_lazy("维修完成")),
     ("cancel", gettext_lazy("注销")),
 )
-UNIT_TRANSITION_NAMES = {name for name, _label in UNIT_TRANSITIONS}
+# Taken only by allocation's resale services (经适房回购、退回、上市), never offered on the unit page.
+UNIT_TRANSITIONS_BY_ALLOCATION: tuple[tuple[str, object], ...] = (
+    ("take_back", gettext_lazy("收回入库")),
+    ("sell_off", gettext_lazy("上市交易注销")),
+)
+_UNIT_TRANSITION_LABELS = dict((*UNIT_TRANSITIONS, *UNIT_TRANSITIONS_BY_ALLOCATION))
+UNIT_TRANSITION_NAMES = set(_UNIT_TRANSITION_LABELS)
 
 
 # --- reference data ----------------------------------------------------------------------------
@@ -108,7 +114,7 @@ def unit_transition(*, unit: Unit, transition: str, actor, opinion: str = "") ->
     before = unit.state
     method(actor=actor, opinion=opinion)
     unit._history_user = actor  # the history row names who, also outside a request
-    unit._change_reason = opinion or str(dict(UNIT_TRANSITIONS)[transition])
+    unit._change_reason = opinion or str(_UNIT_TRANSITION_LABELS[transition])
     unit.save()
     workflow_record_transition(
         obj=unit,

@@ -34,6 +34,7 @@ DEMO_SEEDERS = [
     "allocation.subsidies.demo.seed_demo_subsidies",
     "allocation.tenancy.demo.seed_demo_tenancy",
     "allocation.annual_review.demo.seed_demo_annual_review",
+    "allocation.resale.demo.seed_demo_resale",
     "allocation.ledgers.demo.seed_demo_ledgers",
     # The portal's articles (通知公告、政策法规 …).
     "portal.content.demo.seed_demo_content",
