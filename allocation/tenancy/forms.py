@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +44,34 @@ class ReceiptForm(forms.Form):
 
 class RentRunForm(forms.Form):
     period = forms.CharField(label=_("租金月份"), max_length=7, help_text=_("格式：2026-01"))
+
+
+class CollectionImportForm(forms.Form):
+    layout = forms.ChoiceField(label=_("文件格式"), choices=())
+    file = forms.FileField(
+        label=_("银行代收文件"), help_text=_("银行返回的 CSV 或 Excel（.xlsx）文件，不超过 10 MB。")
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .layouts import layout_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["layout"].choices = layout_choices()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("文件超过 10 MB。"))
+        return upload
+
+
+class FixedChargeForm(forms.Form):
+    contract = forms.CharField(label=_("合同编号"), max_length=32, help_text=_("已入住家庭的租赁合同编号。"))
+    description = forms.CharField(
+        label=_("发生款项说明"), max_length=200, help_text=_("例如：物业费、公摊水电费。")
+    )
+    year = forms.IntegerField(label=_("发生年度"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=_("发生月份"), min_value=1, max_value=12)
+    amount = forms.DecimalField(
+        label=_("款项金额"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )

@@ -20,5 +20,15 @@ def ready() -> None:
                 _("租金应收"), "allocation:tenancy_receivables", permission="allocation.view_rentreceivable"
             ),
             NavItem(_("欠租账龄"), "allocation:tenancy_arrears", permission="allocation.view_rentreceivable"),
+            NavItem(
+                _("银行代收导入"),
+                "allocation:tenancy_collections",
+                permission="allocation.view_rentreceivable",
+            ),
+            NavItem(
+                _("每月固定款项"),
+                "allocation:tenancy_fixed_charges",
+                permission="allocation.view_monthlyfixedcharge",
+            ),  # fmt: skip
         ],
     )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from housing.accounts.scope import get_in_scope_or_404, scope_queryset
 
 from ..contracts.models import Contract
-from .models import MoveIn, RentReceivable, RentRun
+from .models import MonthlyFixedCharge, MoveIn, RentCollectionImport, RentReceivable, RentReminder, RentRun
 
 # 欠租账龄 buckets in days past 应收时间: (key, label, lower bound inclusive, upper bound inclusive or None)
 AGEING_BUCKETS = (
@@ -47,13 +47,81 @@ def contract_for_move_in(*, user, number: str) -> Contract | None:
     return scope_queryset(Contract.objects.all(), user).filter(number=(number or "").strip()).first()
 
 
+def _fixed_charges_of_month():
+    """Sum of the household's 每月固定发生款项 for the receivable's month (one correlated subquery)."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    charges = (
+        MonthlyFixedCharge.objects.filter(
+            move_in=OuterRef("move_in"), year=OuterRef("year"), month=OuterRef("month")
+        )
+        .order_by()
+        .values("move_in")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(charges, output_field=money), Value(0, output_field=money))
+
+
 def receivable_list(*, user) -> QuerySet[RentReceivable]:
     return (
         scope_queryset(RentReceivable.objects.all(), user)
         .select_related("registry_entry", "unit")
         .defer("registry_entry__id_number")
+        .annotate(fixed_charges=_fixed_charges_of_month())
+        .annotate(month_total=F("amount") + F("fixed_charges"))
         .order_by("-year", "-month", "-pk")
     )
+
+
+def receivable_fixed_charges(*, receivable: RentReceivable) -> list[MonthlyFixedCharge]:
+    return list(
+        MonthlyFixedCharge.objects.filter(move_in_id=receivable.move_in_id, year=receivable.year,
+                                          month=receivable.month).order_by("pk")
+    )  # fmt: skip
+
+
+def receivable_reminders(*, receivable: RentReceivable) -> list[RentReminder]:
+    return list(receivable.reminders.select_related("message").order_by("round"))
+
+
+def fixed_charge_list(*, user) -> QuerySet[MonthlyFixedCharge]:
+    return (
+        scope_queryset(MonthlyFixedCharge.objects.all(), user)
+        .select_related("unit", "registry_entry", "move_in__contract", "created_by")
+        .defer("registry_entry__id_number")
+        .order_by("-year", "-month", "-pk")
+    )
+
+
+def move_in_for_contract(*, user, number: str) -> MoveIn | None:
+    return (
+        scope_queryset(MoveIn.objects.all(), user)
+        .filter(contract__number=(number or "").strip())
+        .order_by("-moved_in_on")
+        .first()
+    )
+
+
+def collection_import_list(*, user) -> QuerySet[RentCollectionImport]:
+    return (
+        scope_queryset(RentCollectionImport.objects.all(), user)
+        .select_related("imported_by")
+        .order_by("-imported_at", "-pk")
+    )
+
+
+def collection_import_get_for_user(*, user, pk) -> RentCollectionImport:
+    return get_in_scope_or_404(RentCollectionImport.objects.select_related("imported_by"), user, pk=pk)
+
+
+def collection_lines(*, collection_import: RentCollectionImport):
+    return collection_import.lines.select_related("receivable", "receipt").order_by("line_number")
+
+
+def rent_run_get(*, pk) -> RentRun:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(RentRun, pk=pk)
 
 
 def receivable_get_for_user(*, user, pk) -> RentReceivable:

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -247,19 +247,36 @@ def _active_move_ins(period: Period):
     )
 
 
-def rent_receivables_run(period: str | Period, actor=None, *, chunk: int = CHUNK) -> RentRunResult:
+def rent_receivables_run(
+    period: str | Period, actor=None, *, chunk: int = CHUNK, run: RentRun | None = None
+) -> RentRunResult:
     """租金应收 for one month: one row per move-in active in it (prorated, reductions applied).
 
     Idempotent: the unique constraint (move-in, year, month) and ``ignore_conflicts`` make a re-run, or a
     run resumed after a crash, add only the rows that are missing and change none that exist. One
-    transaction per chunk of move-ins (by id), so a crash loses at most the chunk in flight.
+    transaction per chunk of move-ins (by id), so a crash loses at most the chunk in flight. With a
+    ``run`` record, each chunk's commit also moves its progress and heartbeat (the page polls them).
+
+    The rent of a family whose annual review decided 变更标准 is the review's new rent from its effective
+    month on; the changes are read once per chunk (one query), never per row.
     """
+    from ..annual_review.selectors import annual_review_standard_changes
+
     period = period_parse(period)
-    before = RentReceivable.objects.filter(year=period.year, month=period.month).count()
+    active = _active_move_ins(period)
     # NOT EXISTS on the same receivable row (an ``exclude`` across the relation would test year and month
     # on different rows and skip a move-in billed in another year's same month).
     billed = RentReceivable.objects.filter(move_in=OuterRef("pk"), year=period.year, month=period.month)
-    candidates = _active_move_ins(period).filter(~Exists(billed))
+    candidates = active.filter(~Exists(billed))
+    total = active.count()
+    pending = candidates.count()
+    before = total - pending
+    if run is not None:
+        # rows this run made before it was interrupted are still its own 新增, not 已有
+        RentRun.objects.filter(pk=run.pk).update(
+            total=total, processed=before, existing=max(before - run.created, 0), heartbeat_at=timezone.now()
+        )
+    created = 0
     last_id = 0
     fields = ("pk", "region_code", "registry_entry_id", "unit_id", "moved_in_on", "vacated_on",
               "monthly_rent", "rent_reduction")  # fmt: skip
@@ -268,8 +285,12 @@ def rent_receivables_run(period: str | Period, actor=None, *, chunk: int = CHUNK
         if not rows:
             break
         last_id = rows[-1][0]
+        changes = annual_review_standard_changes({row[2] for row in rows}, period.label)
         new = []
         for pk, region_code, entry_id, unit_id, moved_in_on, vacated_on, rent, reduction in rows:
+            change = changes.get(entry_id)
+            if change is not None and change.monthly_rent is not None:
+                rent = change.monthly_rent  # 年审变更标准: the new rent from its effective month
             amount, days = rent_for_month(
                 monthly_rent=rent, reduction=reduction, moved_in_on=moved_in_on, vacated_on=vacated_on,
                 period=period,
@@ -291,15 +312,20 @@ def rent_receivables_run(period: str | Period, actor=None, *, chunk: int = CHUNK
                     days=days,
                     days_in_month=period.days,
                     monthly_rent=rent,
-                    rent_reduction=reduction,
+                    rent_reduction=min(reduction, rent),
                     created_by=actor,
                     updated_by=actor,
                 )
             )
         with transaction.atomic():
             RentReceivable.objects.bulk_create(new, ignore_conflicts=True)
-    after = RentReceivable.objects.filter(year=period.year, month=period.month).count()
-    return RentRunResult(period=period.label, created=after - before, existing=before)
+            created += len(new)
+            if run is not None:
+                RentRun.objects.filter(pk=run.pk).update(
+                    processed=F("processed") + len(rows), created=F("created") + len(new),
+                    heartbeat_at=timezone.now(),
+                )  # fmt: skip
+    return RentRunResult(period=period.label, created=created, existing=before)
 
 
 def rent_run_start(*, period: str, actor) -> RentRun:
@@ -307,7 +333,26 @@ def rent_run_start(*, period: str, actor) -> RentRun:
     if not actor.has_perm(RENT_COLLECT_PERMISSION):
         raise PermissionDenied(_("您没有办理此业务的权限。"))
     parsed = period_parse(period)
-    run = RentRun.objects.create(year=parsed.year, month=parsed.month, started_by=actor)
+    run = RentRun.objects.create(year=parsed.year, month=parsed.month, started_by=actor,
+                                 heartbeat_at=timezone.now())  # fmt: skip
+    transaction.on_commit(lambda: _queue_run(run.pk))
+    return run
+
+
+@transaction.atomic
+def rent_run_resume(*, run: RentRun, actor) -> RentRun:
+    """继续 a run that failed or whose worker died (中断): the same record, queued again.
+
+    Safe because the run is idempotent: the resumed pass skips every move-in already billed and adds
+    exactly the missing rows. A run still alive (recent heartbeat) is not resumed twice.
+    """
+    if not actor.has_perm(RENT_COLLECT_PERMISSION):
+        raise PermissionDenied(_("您没有办理此业务的权限。"))
+    run = RentRun.objects.select_for_update().get(pk=run.pk)
+    if not run.can_resume:
+        raise ValidationError(_("该次生成正在进行或已完成，不需要继续。"))
+    run.state, run.error, run.finished_at, run.heartbeat_at = RentRunState.RUNNING, "", None, timezone.now()
+    run.save(update_fields=["state", "error", "finished_at", "heartbeat_at"])
     transaction.on_commit(lambda: _queue_run(run.pk))
     return run
 
@@ -319,18 +364,19 @@ def _queue_run(run_id: int) -> None:
 
 
 def rent_run_execute(*, run_id: int) -> RentRun:
-    """The task's body: run the period, record the counts (or the error) on the run record."""
+    """The task's body: run the period, record progress per chunk and the outcome on the run record."""
+    RentRun.objects.filter(pk=run_id).update(
+        state=RentRunState.RUNNING, attempts=F("attempts") + 1, heartbeat_at=timezone.now()
+    )
     run = RentRun.objects.get(pk=run_id)
     try:
-        result = rent_receivables_run(Period(run.year, run.month), run.started_by)
-    except Exception as exc:  # the page shows the failure; the run can be started again
+        rent_receivables_run(Period(run.year, run.month), run.started_by, chunk=CHUNK, run=run)
+    except Exception as exc:  # the page shows the failure and offers 继续
         RentRun.objects.filter(pk=run.pk).update(
             state=RentRunState.FAILED, error=str(exc)[:1000], finished_at=timezone.now()
         )
         raise
-    RentRun.objects.filter(pk=run.pk).update(
-        state=RentRunState.DONE, created=result.created, existing=result.existing, finished_at=timezone.now()
-    )
+    RentRun.objects.filter(pk=run.pk).update(state=RentRunState.DONE, finished_at=timezone.now())
     return RentRun.objects.get(pk=run.pk)
 
 

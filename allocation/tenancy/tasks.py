@@ -24,3 +24,11 @@ def build_monthly_rent_receivables() -> dict[str, int | str]:
 
     result = rent_receivables_run(timezone.localdate().strftime("%Y-%m"), system_actor())
     return {"period": result.period, "created": result.created, "existing": result.existing}
+
+
+@shared_task(acks_late=True)
+def send_rent_reminders() -> dict[str, int]:
+    """Daily (beat): 催缴短信 for rent still owed; idempotent per receivable and round."""
+    from .reminders import rent_reminders_send
+
+    return rent_reminders_send()

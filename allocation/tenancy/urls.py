@@ -13,5 +13,16 @@ urlpatterns: list = [
     path("tenancy/receivables/", views.ReceivableListView.as_view(), name="tenancy_receivables"),
     path("tenancy/receivables/run/", views.rent_run_view, name="tenancy_rent_run"),
     path("tenancy/receivables/<int:pk>/receipt/", views.receipt_new, name="tenancy_receipt_new"),
+    path("tenancy/receivables/runs/", views.rent_runs_fragment, name="tenancy_rent_runs"),
+    path(
+        "tenancy/receivables/runs/<int:pk>/resume/",
+        views.rent_run_resume_view,
+        name="tenancy_rent_run_resume",
+    ),
+    path("tenancy/collections/", views.CollectionImportListView.as_view(), name="tenancy_collections"),
+    path("tenancy/collections/new/", views.collection_import_new, name="tenancy_collection_new"),
+    path("tenancy/collections/<int:pk>/", views.collection_import_detail, name="tenancy_collection_detail"),
+    path("tenancy/fixed-charges/", views.FixedChargeListView.as_view(), name="tenancy_fixed_charges"),
+    path("tenancy/fixed-charges/new/", views.fixed_charge_new, name="tenancy_fixed_charge_new"),
     path("tenancy/arrears/", views.ArrearsListView.as_view(), name="tenancy_arrears"),
 ]

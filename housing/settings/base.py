@@ -160,12 +160,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "allocation.tenancy.tasks.build_monthly_rent_receivables",
         "schedule": timedelta(days=1),
     },
+    # 催缴短信: rent still owed RENT_REMINDER_DAYS after 应收时间 (idempotent per receivable and round, daily).
+    "allocation-rent-reminders": {
+        "task": "allocation.tenancy.tasks.send_rent_reminders",
+        "schedule": timedelta(days=1),
+    },
     # 年审: reviews still 待审核 after ANNUAL_REVIEW_DEADLINE become 逾期未审 (idempotent, daily).
     "allocation-annual-review-overdue": {
         "task": "allocation.annual_review.tasks.annual_review_mark_overdue_daily",
         "schedule": timedelta(days=1),
     },
 }
+# 租金催缴短信：应收时间后多少天发第一条，之后每隔多少天再发一条（0 为只发一次）；生成记录多久无进度视为中断。
+RENT_REMINDER_DAYS = env.int("RENT_REMINDER_DAYS", default=15)
+RENT_REMINDER_REPEAT_DAYS = env.int("RENT_REMINDER_REPEAT_DAYS", default=30)
+RENT_RUN_STALE_MINUTES = env.int("RENT_RUN_STALE_MINUTES", default=10)
 # 年审截止日期（月-日）；逾期未审的家庭自次月起暂停补贴、不补发 (allocation/annual_review)。
 ANNUAL_REVIEW_DEADLINE = env("ANNUAL_REVIEW_DEADLINE", default="12-31")
 ANNUAL_REVIEW_SUSPEND_OVERDUE = env.bool("ANNUAL_REVIEW_SUSPEND_OVERDUE", default=True)
