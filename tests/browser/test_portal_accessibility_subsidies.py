@@ -19,9 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_my_subsidies_and_the_objection_page_are_accessible_at_375_px(
     browser,
     live_server,
-    agreement,
-    family,
-    mirror,
+    agreement,  # noqa: F811
+    family,  # noqa: F811
+    mirror,  # noqa: F811
     citizen,
     settings,
     tmp_path,  # noqa: F811
