@@ -85,7 +85,8 @@ def my_subsidy_objection(request, number: str):
         {
             "month": _month(due),
             "form": form,
-            "objections": list(due.objections.all()),
+            # only what this account raised: a second account of the family does not read the first one's
+            "objections": [o for o in due.objections.all() if o.applicant_id == request.user.pk],
             "title": _("提出异议"),
         },
     )

@@ -169,9 +169,13 @@ def public_status(due: SubsidyDue) -> dict:
         label, tone = _("已发放"), "success"
     recovered = sum((r.amount for r in recoveries if r.state == SubsidyRecoveryState.RECOVERED), Decimal("0"))
     pending = sum((r.amount for r in recoveries if r.state == SubsidyRecoveryState.PENDING), Decimal("0"))
-    if recovered:
+    paid_amount = live.paid_amount if live is not None and live.paid_amount is not None else None
+    if recovered and paid_amount is not None and recovered >= paid_amount:
+        # the whole month came back (e.g. not eligible that month): the month reads 已追回
         label, tone = _("已追回"), "secondary"
         reason = _("已退回 %(n)s 元") % {"n": recovered}
+    elif recovered:  # only the excess came back: the month stays 已发放
+        reason = _("多发的 %(n)s 元已退回") % {"n": recovered}
     elif pending:
         reason = _("多发 %(n)s 元待退回，请按通知退回") % {"n": pending}
     shown = live or failed

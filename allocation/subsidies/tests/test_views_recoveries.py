@@ -195,3 +195,26 @@ def test_the_applicant_objects_with_evidence_and_reads_the_reply(
     subsidy_objection_answer(objection=objection, actor=city_admin, reply="已核实，将于下一批次发放。")
     page = client.get(url).content.decode()
     assert "已答复" in page and "已核实，将于下一批次发放。" in page
+
+
+def test_the_applicant_reads_a_recovered_excess_and_a_month_recovered_in_full(
+    client, agreement, family, citizen, city_admin
+):
+    from allocation.subsidies.recoveries import subsidy_recovery_create, subsidy_recovery_receive
+
+    entry = _citizen_entry(family, citizen)
+    _contract, over = _paid_with_excess(agreement, city_admin, entry=entry)  # 2026-03: bank paid 1100
+    today = timezone.localdate()
+    excess = subsidy_recovery_create(payment=over, actor=city_admin, amount=Decimal("100.00"),
+                                     reason_kind="bank_overpaid", reason="多付", due_date=today)  # fmt: skip
+    client.force_login(citizen, backend="housing.accounts.backends.ApplicantBackend")
+    page = client.get(reverse("portal:subsidy_list")).content.decode()
+    assert "已发放" in page and "多发 100.00 元待退回" in page
+    subsidy_recovery_receive(recovery=excess, actor=city_admin, received_on=today, method="cash")
+    page = client.get(reverse("portal:subsidy_list")).content.decode()
+    assert "已发放" in page and "多发的 100.00 元已退回" in page and "已追回" not in page
+    whole = subsidy_recovery_create(payment=over, actor=city_admin, amount=Decimal("1000.00"),
+                                    reason_kind="not_eligible", reason="当月已购房", due_date=today)  # fmt: skip
+    subsidy_recovery_receive(recovery=whole, actor=city_admin, received_on=today, method="cash")
+    page = client.get(reverse("portal:subsidy_list")).content.decode()
+    assert "已追回" in page and "已退回 1100.00 元" in page and "当月已购房" not in page
