@@ -7,10 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("对公服务平台")
 
     def ready(self) -> None:
-        from . import contract_views, selection_views, waitlist_views
+        from . import contract_views, selection_views, subsidy_views, waitlist_views
         from .apply import views as apply_views
 
-        for module in (waitlist_views, selection_views, contract_views, apply_views):
+        for module in (waitlist_views, selection_views, contract_views, subsidy_views, apply_views):
             module.register_panel()  # the cards of 「我的」
         from .affairs import panels as _affairs_panels  # noqa: F401 — registers the 我的办事 card
         from .content import hooks as content_hooks

@@ -22,6 +22,7 @@ urlpatterns = [
     path(
         "contracts/", include("portal.contract_views")
     ),  # 我的合同 (allocation.contracts)  # 公示公告 (admission publicity, no login)
+    path("subsidies/", include("portal.subsidy_views")),  # 我的补贴 (allocation.subsidies)
     path("affairs/", include("portal.affairs.urls")),  # 我的办事 (names in this namespace)
     path("lottery/", lottery_views.lottery_list, name="lottery_list"),
     path("lottery/verify/", lottery_views.lottery_verify, name="lottery_verify"),

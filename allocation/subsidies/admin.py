@@ -9,7 +9,7 @@ from django.contrib import admin
 
 from housing.accounts.admin import ReadOnlyScopedAdmin
 
-from .models import PaymentBatch, SubsidyDue, SubsidyPayment
+from .models import PaymentBatch, SubsidyDue, SubsidyObjection, SubsidyPayment, SubsidyRecovery
 
 
 @admin.register(SubsidyDue)
@@ -37,3 +37,21 @@ class SubsidyPaymentAdmin(ReadOnlyScopedAdmin):
     exclude = ["bank_account"]
     raw_id_fields = ["due", "batch", "created_by", "updated_by"]
     show_full_result_count = False
+
+
+@admin.register(SubsidyRecovery)
+class SubsidyRecoveryAdmin(ReadOnlyScopedAdmin):
+    list_display = ["number", "payment", "amount", "reason_kind", "state", "due_date"]
+    list_filter = ["state", "reason_kind"]
+    list_select_related = ["payment"]
+    search_fields = ["=number"]
+    raw_id_fields = ["payment", "due", "created_by", "updated_by"]
+
+
+@admin.register(SubsidyObjection)
+class SubsidyObjectionAdmin(ReadOnlyScopedAdmin):
+    list_display = ["number", "due", "state", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["due"]
+    search_fields = ["=number"]
+    raw_id_fields = ["due", "applicant", "replied_by"]

@@ -8,10 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from housing.backoffice.forms import BootstrapFormMixin
 
 from .layouts import layout_choices
+from .models import SubsidyRecoveryMethod, SubsidyRecoveryReason
 
 
 class DueRunForm(BootstrapFormMixin, forms.Form):
-    period = forms.CharField(label=_("补贴期间"), max_length=7, help_text=_("格式：2026-03"))
+    period = forms.CharField(
+        label=_("补贴期间"), max_length=7, help_text=_("月份如 2026-03，按季度发放的项目如 2026-Q1")
+    )
     project_code = forms.CharField(label=_("补贴项目编号"), max_length=32, initial="lianzu")
 
 
@@ -41,3 +44,37 @@ class ReissueForm(BootstrapFormMixin, forms.Form):
     bank_name = forms.CharField(label=_("开户银行"), max_length=60)
     bank_account = forms.CharField(label=_("更正后的银行账号"), max_length=40)
     opinion = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class RecoveryForm(BootstrapFormMixin, forms.Form):
+    amount = forms.DecimalField(label=_("追回金额（元）"), max_digits=14, decimal_places=2)
+    reason_kind = forms.ChoiceField(label=_("追回原因类型"), choices=SubsidyRecoveryReason.choices)
+    reason = forms.CharField(label=_("追回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    due_date = forms.DateField(label=_("应退回日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RecoveryReceiveForm(BootstrapFormMixin, forms.Form):
+    received_on = forms.DateField(label=_("退回日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=_("退回方式"), choices=SubsidyRecoveryMethod.choices)
+    receipt_number = forms.CharField(label=_("收款凭证号"), max_length=64, required=False)
+
+
+class WriteOffForm(BootstrapFormMixin, forms.Form):
+    opinion = forms.CharField(
+        label=_("核销审批意见"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ObjectionReplyForm(BootstrapFormMixin, forms.Form):
+    reply = forms.CharField(label=_("答复内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReconciliationForm(BootstrapFormMixin, forms.Form):
+    period = forms.CharField(
+        label=_("补贴期间"), max_length=7, help_text=_("月份如 2026-03，按季度发放的项目如 2026-Q1")
+    )
+    project_code = forms.ChoiceField(label=_("补贴项目"), choices=())
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_code"].choices = list(projects)

@@ -21,5 +21,13 @@ def ready() -> None:
                 "allocation:subsidies_batch_list",
                 permission="allocation.view_paymentbatch",
             ),
+            NavItem(
+                _("补贴对账汇总"),
+                "allocation:subsidies_reconciliation",
+                permission="allocation.view_subsidydue",
+            ),
+            NavItem(
+                _("补贴追回"), "allocation:subsidies_recovery_list", permission="allocation.view_subsidydue"
+            ),
         ],
     )

@@ -23,7 +23,17 @@ __all__ = [
     "SubsidyDue",
     "SubsidyDueEvent",
     "SubsidyDueState",
+    "SubsidyDueRun",
+    "SubsidyDueRunState",
+    "SubsidyObjection",
+    "SubsidyObjectionEvent",
+    "SubsidyObjectionState",
     "SubsidyPayment",
+    "SubsidyRecovery",
+    "SubsidyRecoveryEvent",
+    "SubsidyRecoveryMethod",
+    "SubsidyRecoveryReason",
+    "SubsidyRecoveryState",
 ]
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -274,3 +284,211 @@ class BankResultLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_number} {self.reference}"
+
+
+class SubsidyDueRunState(models.TextChoices):
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class SubsidyDueRun(models.Model):
+    """生成补贴应发 once started (page or beat): its progress, counts and heartbeat.
+
+    A run whose worker died stays 进行中 with an old heartbeat; the page shows it as 中断 and 继续 runs it
+    again — the run itself is idempotent, so resuming only adds the rows still missing.
+    """
+
+    period = models.CharField(_("补贴期间"), max_length=7, help_text=_("YYYY-MM 或 YYYY-Qn"))
+    project_code = models.CharField(_("补贴项目编号"), max_length=32)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=SubsidyDueRunState.choices, default=SubsidyDueRunState.RUNNING
+    )
+    total = models.PositiveIntegerField(_("协议数"), default=0)
+    processed = models.PositiveIntegerField(_("已处理协议数"), default=0)
+    created = models.PositiveIntegerField(_("新增应发"), default=0)
+    existing = models.PositiveIntegerField(_("已有应发的协议"), default=0)
+    held = models.PositiveIntegerField(_("待复核"), default=0)
+    error = models.CharField(_("错误信息"), max_length=1000, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    started_by = user_fk(_("发起人"))
+
+    class Meta:
+        verbose_name = _("补贴应发生成记录")
+        verbose_name_plural = _("补贴应发生成记录")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.project_code} {self.get_state_display()}"
+
+    @property
+    def is_interrupted(self) -> bool:
+        """进行中 but no heartbeat for longer than a chunk can take: the worker died (中断)."""
+        import datetime
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        if self.state != SubsidyDueRunState.RUNNING:
+            return False
+        seconds = getattr(settings, "SUBSIDY_RUN_STALE_SECONDS", 300)
+        last = self.heartbeat_at or self.started_at
+        return last is not None and timezone.now() - last > datetime.timedelta(seconds=seconds)
+
+    @property
+    def can_resume(self) -> bool:
+        return self.state == SubsidyDueRunState.FAILED or self.is_interrupted
+
+    @property
+    def state_label(self) -> str:
+        return str(_("中断")) if self.is_interrupted else self.get_state_display()
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.state == SubsidyDueRunState.DONE else 0
+        return min(100, int(self.processed * 100 / self.total))
+
+
+class SubsidyRecoveryReason(models.TextChoices):
+    BANK_OVERPAID = "bank_overpaid", _("银行多付")
+    NOT_ELIGIBLE = "not_eligible", _("当月不符合补贴条件")
+    DUPLICATE = "duplicate", _("重复发放")
+    OTHER = "other", _("其他")
+
+
+class SubsidyRecoveryState(models.TextChoices):
+    PENDING = "pending", _("待追回")
+    RECOVERED = "recovered", _("已追回")
+    WRITTEN_OFF = "written_off", _("核销")
+
+
+class SubsidyRecoveryMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("银行转账退回")
+    CASH = "cash", _("现金缴回")
+    BANK_REVERSAL = "bank_reversal", _("银行冲正")
+
+
+class SubsidyRecovery(RegionScoped):
+    """追回（退回）: money paid in excess on one payment, to be returned; never more than was paid."""
+
+    number = models.CharField(_("追回编号"), max_length=32, unique=True)
+    payment = models.ForeignKey(
+        SubsidyPayment, verbose_name=_("实发编号"), on_delete=models.PROTECT, related_name="recoveries"
+    )
+    due = models.ForeignKey(
+        SubsidyDue, verbose_name=_("应发编号"), on_delete=models.PROTECT, related_name="recoveries"
+    )
+    amount = models.DecimalField(_("追回金额"), validators=[MinValueValidator(0)], **MONEY)
+    reason_kind = models.CharField(_("追回原因类型"), max_length=16, choices=SubsidyRecoveryReason.choices)
+    reason = models.CharField(_("追回原因"), max_length=500)
+    due_date = models.DateField(_("应退回日期"))
+    state = models.CharField(
+        _("追回状态"),
+        max_length=12,
+        choices=SubsidyRecoveryState.choices,
+        default=SubsidyRecoveryState.PENDING,
+    )
+    received_on = models.DateField(_("退回日期"), null=True, blank=True)
+    method = models.CharField(
+        _("退回方式"), max_length=16, choices=SubsidyRecoveryMethod.choices, blank=True, default=""
+    )
+    receipt_number = models.CharField(_("收款凭证号"), max_length=64, blank=True, default="")
+    approval_opinion = models.CharField(_("核销审批意见"), max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(_("增加时间"), auto_now_add=True)
+    created_by = user_fk(_("增加人"))
+    updated_at = models.DateTimeField(_("最后更新时间"), auto_now=True)
+    updated_by = user_fk(_("最后更新人"))
+
+    class Meta:
+        verbose_name = _("补贴追回")
+        verbose_name_plural = _("补贴追回")
+        indexes = [*RegionScoped.Meta.indexes]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("allocation:subsidies_recovery_detail", args=[self.pk])
+
+
+class SubsidyRecoveryEvent(models.Model):
+    recovery = models.ForeignKey(SubsidyRecovery, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(
+        _("原状态"), max_length=12, choices=SubsidyRecoveryState.choices, blank=True
+    )
+    to_state = models.CharField(_("新状态"), max_length=12, choices=SubsidyRecoveryState.choices)
+    opinion = models.CharField(_("意见"), max_length=500, blank=True, default="")
+    actor = user_fk(_("办理人"))
+    created_at = models.DateTimeField(_("办理时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("补贴追回办理记录")
+        verbose_name_plural = _("补贴追回办理记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.recovery_id} {self.from_state}→{self.to_state}"
+
+
+class SubsidyObjectionState(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    ANSWERED = "answered", _("已答复")
+
+
+class SubsidyObjection(RegionScoped):
+    """异议: an applicant disputes one month's subsidy from the portal; the back office answers it."""
+
+    number = models.CharField(_("异议编号"), max_length=32, unique=True)
+    due = models.ForeignKey(
+        SubsidyDue, verbose_name=_("应发编号"), on_delete=models.PROTECT, related_name="objections"
+    )
+    applicant = models.ForeignKey(
+        "accounts.User", verbose_name=_("提出人账号"), on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.TextField(_("异议内容"), max_length=2000)
+    state = models.CharField(
+        _("处理状态"),
+        max_length=12,
+        choices=SubsidyObjectionState.choices,
+        default=SubsidyObjectionState.PENDING,
+    )
+    reply = models.TextField(_("答复内容"), max_length=2000, blank=True, default="")
+    replied_by = user_fk(_("答复人"))
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("补贴异议")
+        verbose_name_plural = _("补贴异议")
+        indexes = [
+            models.Index(
+                fields=["region_code"], name="allocation_subsidyobj_rgn", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SubsidyObjectionEvent(models.Model):
+    objection = models.ForeignKey(SubsidyObjection, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(
+        _("原状态"), max_length=12, choices=SubsidyObjectionState.choices, blank=True
+    )
+    to_state = models.CharField(_("新状态"), max_length=12, choices=SubsidyObjectionState.choices)
+    opinion = models.CharField(_("意见"), max_length=500, blank=True, default="")
+    actor = user_fk(_("办理人"))
+    created_at = models.DateTimeField(_("办理时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("补贴异议办理记录")
+        verbose_name_plural = _("补贴异议办理记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.objection_id} {self.from_state}→{self.to_state}"

@@ -9,22 +9,25 @@ import datetime
 import hashlib
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from housing.accounts.scope import scope_queryset
 from housing.regions.codes import scope_prefix
 
-from ..annual_review.selectors import annual_review_suspended
+from ..annual_review.selectors import annual_review_standard_changes, annual_review_suspended
 from ..contracts.models import Contract, ContractKind, ContractState, mask_account
 from .checks import run_checks
 from .layouts import amount_in, amount_out, layout_get
 from .models import (
+    RUN_PERMISSION,
     BankResultImport,
     BankResultLine,
     BankResultOutcome,
@@ -33,11 +36,16 @@ from .models import (
     PaymentStatus,
     SubsidyDue,
     SubsidyDueEvent,
+    SubsidyDueRun,
+    SubsidyDueRunState,
     SubsidyDueState,
     SubsidyPayment,
 )
 
 CENT = Decimal("0.01")
+# 发放周期 per project (补贴项目编号 → monthly/quarterly); a city overrides it with SUBSIDY_PAYMENT_CYCLES.
+# 高层次人才租房补贴 is paid quarterly (its rule set's 每季度发放金额 = monthly × months_per_payment 3).
+DEFAULT_PAYMENT_CYCLES = {"rencai": "quarterly"}
 CHUNK = 2000
 MAX_RESULT_LINES = 200_000
 
@@ -49,6 +57,49 @@ def parse_period(period: str) -> tuple[datetime.date, datetime.date]:
     except ValueError:
         raise ValidationError({"period": _("补贴期间应为“年-月”，例如 2026-03。")}) from None
     return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+def payment_cycle_of(project_code: str) -> str:
+    """发放周期 of a project: ``"monthly"`` or ``"quarterly"`` (setting ``SUBSIDY_PAYMENT_CYCLES``)."""
+    cycles = getattr(settings, "SUBSIDY_PAYMENT_CYCLES", DEFAULT_PAYMENT_CYCLES)
+    return cycles.get(project_code, "monthly")
+
+
+def period_months(
+    period: str, *, project_code: str | None = None
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The months of a period: ``"2026-03"`` → one, ``"2026-Q1"`` → three (first and last day of each).
+
+    With ``project_code`` the period must match the project's payment cycle, so a quarterly project is
+    never run month by month (and paid a month twice in two shapes) nor a monthly one by quarter.
+    """
+    text = (period or "").strip().upper()
+    if "-Q" in text:
+        try:
+            year, quarter = text.split("-Q")
+            year, quarter = int(year), int(quarter)
+            if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            raise ValidationError({"period": _("季度应为“年-Q季度”，例如 2026-Q1。")}) from None
+        months = [parse_period(f"{year}-{m:02d}") for m in range(quarter * 3 - 2, quarter * 3 + 1)]
+    else:
+        months = [parse_period(text)]
+    if project_code is not None:
+        cycle = payment_cycle_of(project_code)
+        if cycle == "quarterly" and len(months) == 1:
+            raise ValidationError({"period": _("该项目按季度发放，补贴期间请填写季度，例如 2026-Q1。")})
+        if cycle != "quarterly" and len(months) == 3:
+            raise ValidationError({"period": _("该项目按月发放，补贴期间请填写月份，例如 2026-03。")})
+    return months
+
+
+def period_label(period: str) -> str:
+    """The normal spelling of a period: ``"2026-3"`` → ``"2026-03"``, ``"2026-q1"`` → ``"2026-Q1"``."""
+    months = period_months(period)
+    if len(months) == 3:
+        return f"{months[0][0].year}-Q{(months[0][0].month + 2) // 3}"
+    return months[0][0].strftime("%Y-%m")
 
 
 def agreement_coverage(agreement: Contract) -> tuple[datetime.date, datetime.date | None]:
@@ -97,90 +148,120 @@ def subsidy_agreements_for(*, period_start, period_end, project_code: str, actor
     return queryset
 
 
-def subsidy_due_run(*, period: str, project_code: str, actor=None) -> dict[str, int]:
-    """补贴应发: one row per agreement in force during ``period`` (idempotent; chunked and set-based).
+def subsidy_due_run(
+    *, period: str, project_code: str, actor=None, progress: Callable[[dict[str, int]], None] | None = None
+) -> dict[str, int]:
+    """补贴应发: one row per agreement and month in force during ``period`` (idempotent; chunked, set-based).
 
-    Each chunk is its own transaction: a run killed half-way keeps the chunks it finished, and the next
-    run adds exactly the rows still missing (the unique agreement + period constraint skips the rest).
+    ``period`` is a month ("2026-03") or, for a project paid quarterly (``payment_cycle_of``), a quarter
+    ("2026-Q1"): a quarter's run writes the three months' rows in the same chunk transaction, so the
+    unique agreement + month constraint still makes a second payment impossible. Each chunk is its own
+    transaction: a run killed half-way keeps the chunks it finished, and the next run adds exactly the
+    agreements still missing. ``progress`` is called after each chunk with the running counts.
     """
-    period_start, period_end = parse_period(period)
-    period = period_start.strftime("%Y-%m")
+    months = period_months(period, project_code=project_code)
+    first_start, last_end = months[0][0], months[-1][1]
+    labels = [m.strftime("%Y-%m") for m, _end in months]
     agreements = subsidy_agreements_for(
-        period_start=period_start, period_end=period_end, project_code=project_code, actor=actor
+        period_start=first_start, period_end=last_end, project_code=project_code, actor=actor
     )
-    done = SubsidyDue.objects.filter(period=period, agreement_id__in=agreements.values("pk"))
+    done = SubsidyDue.objects.filter(period__in=labels, agreement_id__in=agreements.values("pk"))
+    done_count = done.values("agreement_id").distinct().count()
     pending_ids = list(
         agreements.exclude(pk__in=done.values("agreement_id")).order_by("pk").values_list("pk", flat=True)
     )
-    created = held = 0
+    counts = {"total": done_count + len(pending_ids), "existing": done_count, "processed": done_count,
+              "created": 0, "held": 0}  # fmt: skip
+    if progress is not None:
+        progress(dict(counts))
     for offset in range(0, len(pending_ids), CHUNK):
         ids = pending_ids[offset : offset + CHUNK]
         with transaction.atomic():
-            chunk = list(
-                Contract.objects.filter(pk__in=ids)
-                .select_related("registry_entry")
-                .only(
-                    "pk", "region_code", "subsidy_amount", "subsidy_starts_on", "effective_on", "expires_on",
-                    "terminated_on", "amount_basis", "registry_entry__id", "registry_entry__family_id",
-                    "registry_entry__id_number_digest", "registry_entry__special_group",
-                    "registry_entry__project_code",
-                )
-            )  # fmt: skip
-            received = dict(
-                SubsidyDue.objects.filter(registry_entry_id__in={c.registry_entry_id for c in chunk})
-                .exclude(state=SubsidyDueState.CANCELLED)
-                .exclude(period=period)
-                .values("registry_entry_id")
-                .annotate(n=Count("pk"))
-                .values_list("registry_entry_id", "n")
-            )
-            outcomes = run_checks(chunk, period_start=period_start, months_received=received)
-            # 逾期未年审: suspended from the month after the deadline, never paid back (allocation.annual_review).
-            suspended = annual_review_suspended({a.registry_entry_id for a in chunk}, period)
-            rows = []
-            for agreement in chunk:
-                start, end = agreement_coverage(agreement)
-                amount, days = prorated_amount(
-                    agreement.subsidy_amount,
-                    start=start,
-                    end=end,
-                    month_start=period_start,
-                    month_end=period_end,
-                )
-                if days == 0:
-                    continue
-                outcome = outcomes[agreement.pk]
-                state = SubsidyDueState.HELD if outcome.hold_reasons else SubsidyDueState.PAYABLE
-                reasons = outcome.hold_reasons
-                if agreement.registry_entry_id in suspended:
-                    state = SubsidyDueState.CANCELLED
-                    reasons = [_("逾期未参加年审，本月补贴暂停发放；年审通过后自次月恢复，暂停期间不补发。")]
-                rows.append(
-                    SubsidyDue(
-                        number=f"YF{period_start:%Y%m}{agreement.pk:010d}",
-                        registry_entry_id=agreement.registry_entry_id,
-                        project_code=agreement.registry_entry.project_code,
-                        standard_amount=agreement.subsidy_amount,
-                        amount=amount,
-                        year=period_start.year,
-                        month=period_start.month,
-                        due_on=period_end,
-                        created_by=actor,
-                        updated_by=actor,
-                        agreement=agreement,
-                        period=period,
-                        days_covered=days,
-                        days_in_month=period_end.day,
-                        state=state,
-                        hold_reasons=reasons,
-                        check_results=outcome.results,
-                        region_code=agreement.region_code,
-                    )
-                )
+            rows = _due_rows_for_chunk(ids, months=months, actor=actor)
             made = SubsidyDue.objects.bulk_create(rows, ignore_conflicts=True)
-            created += len(made)
-            held += sum(1 for r in rows if r.state == SubsidyDueState.HELD)
-    return {"created": created, "held": held}
+        counts["created"] += len(made)
+        counts["held"] += sum(1 for r in rows if r.state == SubsidyDueState.HELD)
+        counts["processed"] += len(ids)
+        if progress is not None:
+            progress(dict(counts))
+    return {"created": counts["created"], "held": counts["held"]}
+
+
+def _due_rows_for_chunk(ids: list[int], *, months, actor) -> list[SubsidyDue]:
+    """The unsaved due rows of one chunk of agreements for each month (a fixed number of queries)."""
+    labels = [m.strftime("%Y-%m") for m, _end in months]
+    chunk = list(
+        Contract.objects.filter(pk__in=ids)
+        .select_related("registry_entry")
+        .only(
+            "pk", "region_code", "subsidy_amount", "subsidy_starts_on", "effective_on", "expires_on",
+            "terminated_on", "amount_basis", "registry_entry__id", "registry_entry__family_id",
+            "registry_entry__id_number_digest", "registry_entry__special_group",
+            "registry_entry__project_code",
+        )
+        .order_by("pk")
+    )  # fmt: skip
+    entry_ids = {c.registry_entry_id for c in chunk}
+    received = defaultdict(
+        int,
+        SubsidyDue.objects.filter(registry_entry_id__in=entry_ids)
+        .exclude(state=SubsidyDueState.CANCELLED)
+        .exclude(period__in=labels)
+        .values("registry_entry_id")
+        .annotate(n=Count("pk"))
+        .values_list("registry_entry_id", "n"),
+    )
+    rows = []
+    for month_start, month_end in months:
+        label = month_start.strftime("%Y-%m")
+        outcomes = run_checks(chunk, period_start=month_start, months_received=dict(received))
+        # 逾期未年审: suspended from the month after the deadline, never paid back (allocation.annual_review).
+        suspended = annual_review_suspended(entry_ids, label)
+        # 年审变更标准: the new monthly amount from the month after the decision; 原标准金额 stays the
+        # agreement's, so the change is visible on the row (A.7.5).
+        changes = annual_review_standard_changes(entry_ids, label)
+        for agreement in chunk:
+            start, end = agreement_coverage(agreement)
+            change = changes.get(agreement.registry_entry_id)
+            monthly = agreement.subsidy_amount
+            if change is not None and change.monthly_subsidy is not None:
+                monthly = change.monthly_subsidy
+            amount, days = prorated_amount(
+                monthly, start=start, end=end, month_start=month_start, month_end=month_end
+            )
+            if days == 0:
+                continue
+            outcome = outcomes[agreement.pk]
+            state = SubsidyDueState.HELD if outcome.hold_reasons else SubsidyDueState.PAYABLE
+            reasons = outcome.hold_reasons
+            if agreement.registry_entry_id in suspended:
+                state = SubsidyDueState.CANCELLED
+                reasons = [_("逾期未参加年审，本月补贴暂停发放；年审通过后自次月恢复，暂停期间不补发。")]
+            else:
+                received[agreement.registry_entry_id] += 1  # the quarter's later months count this one
+            rows.append(
+                SubsidyDue(
+                    number=f"YF{month_start:%Y%m}{agreement.pk:010d}",
+                    registry_entry_id=agreement.registry_entry_id,
+                    project_code=agreement.registry_entry.project_code,
+                    standard_amount=agreement.subsidy_amount,
+                    amount=amount,
+                    year=month_start.year,
+                    month=month_start.month,
+                    due_on=months[-1][1],  # a quarter is paid once, after its last month
+                    created_by=actor,
+                    updated_by=actor,
+                    agreement=agreement,
+                    period=label,
+                    days_covered=days,
+                    days_in_month=month_end.day,
+                    state=state,
+                    hold_reasons=reasons,
+                    check_results=outcome.results,
+                    region_code=agreement.region_code,
+                )
+            )
+    return rows
 
 
 @transaction.atomic
@@ -228,11 +309,14 @@ def _review(*, due: SubsidyDue, actor, opinion: str, target: str, sources: tuple
 def payment_batch_create(
     *, period: str, project_code: str, region_code: str, actor, layout: str = "default"
 ) -> PaymentBatch:
-    """批次: every payable due row of the month and project in ``region_code``, each in one batch only."""
-    period_start, _end = parse_period(period)
-    period = period_start.strftime("%Y-%m")
+    """批次: every payable due row of the month (or, for a quarterly project, the quarter's three months)
+    and project in ``region_code``, each in one batch only."""
+    months = period_months(period, project_code=project_code)
+    period_start = months[0][0]
+    period = period_label(period)
     dues = SubsidyDue.objects.filter(
-        period=period, project_code=project_code, state=SubsidyDueState.PAYABLE,
+        period__in=[m.strftime("%Y-%m") for m, _end in months], project_code=project_code,
+        state=SubsidyDueState.PAYABLE,
         region_code__startswith=scope_prefix(region_code),
     )  # fmt: skip
     if actor is not None:
@@ -498,3 +582,86 @@ def batch_totals(batch: PaymentBatch) -> dict:
     return batch.payments.aggregate(
         total=Sum("amount"), paid=Sum("paid_amount", filter=Q(status__in=("paid", "mismatch")))
     )
+
+
+# --- the run record: progress on the page, resume after a crash --------------------------------------------
+
+
+def subsidy_due_run_start(*, period: str, project_code: str, actor) -> SubsidyDueRun:
+    """生成补贴应发 from the page: a run record, the task queued after commit; the page polls its progress.
+
+    A run of the same period and project still alive is returned instead of starting a second one.
+    """
+    if actor is not None and not actor.has_perm(RUN_PERMISSION):
+        raise PermissionDenied(_("您没有办理此业务的权限。"))
+    period_months(period, project_code=project_code)
+    label = period_label(period)
+    with transaction.atomic():
+        alive = [
+            r
+            for r in SubsidyDueRun.objects.select_for_update().filter(
+                period=label, project_code=project_code, state=SubsidyDueRunState.RUNNING
+            )
+            if not r.is_interrupted
+        ]
+        if alive:
+            return alive[0]
+        run = SubsidyDueRun.objects.create(
+            period=label, project_code=project_code, started_by=actor, heartbeat_at=timezone.now()
+        )
+        transaction.on_commit(lambda: _queue_run(run.pk))
+    return run
+
+
+def subsidy_due_run_resume(*, run: SubsidyDueRun, actor) -> SubsidyDueRun:
+    """继续: a failed or interrupted (中断) run is queued again; it adds only the rows still missing."""
+    if actor is not None and not actor.has_perm(RUN_PERMISSION):
+        raise PermissionDenied(_("您没有办理此业务的权限。"))
+    with transaction.atomic():
+        run = SubsidyDueRun.objects.select_for_update().get(pk=run.pk)
+        if not run.can_resume:
+            raise ValidationError(_("该次生成没有中断，无需继续。"))
+        run.state, run.error, run.heartbeat_at, run.finished_at = (
+            SubsidyDueRunState.RUNNING, "", timezone.now(), None,
+        )  # fmt: skip
+        run.save(update_fields=["state", "error", "heartbeat_at", "finished_at"])
+        transaction.on_commit(lambda: _queue_run(run.pk))
+    return run
+
+
+def _queue_run(run_id: int) -> None:
+    from .tasks import subsidy_due_run_record_task
+
+    subsidy_due_run_record_task.delay(run_id)
+
+
+def subsidy_due_run_execute(*, run_id: int) -> SubsidyDueRun:
+    """The task's body: run the period, one UPDATE of the record per chunk (progress and heartbeat)."""
+    run = SubsidyDueRun.objects.select_related("started_by").get(pk=run_id)
+    first_attempt = run.attempts == 0
+    SubsidyDueRun.objects.filter(pk=run.pk).update(
+        attempts=F("attempts") + 1, state=SubsidyDueRunState.RUNNING, heartbeat_at=timezone.now()
+    )
+    base_created, base_held = run.created, run.held
+
+    def progress(counts: dict[str, int]) -> None:
+        fields = {
+            "total": counts["total"], "processed": counts["processed"],
+            "created": base_created + counts["created"], "held": base_held + counts["held"],
+            "heartbeat_at": timezone.now(),
+        }  # fmt: skip
+        if first_attempt:  # what was there before this run began, not what an earlier attempt of it made
+            fields["existing"] = counts["existing"]
+        SubsidyDueRun.objects.filter(pk=run.pk).update(**fields)
+
+    try:
+        subsidy_due_run(
+            period=run.period, project_code=run.project_code, actor=run.started_by, progress=progress
+        )
+    except Exception as exc:  # the page shows the failure; 继续 runs it again
+        SubsidyDueRun.objects.filter(pk=run.pk).update(
+            state=SubsidyDueRunState.FAILED, error=str(exc)[:1000], finished_at=timezone.now()
+        )
+        raise
+    SubsidyDueRun.objects.filter(pk=run.pk).update(state=SubsidyDueRunState.DONE, finished_at=timezone.now())
+    return SubsidyDueRun.objects.get(pk=run.pk)

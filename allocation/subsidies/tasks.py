@@ -16,17 +16,36 @@ def subsidy_due_run_task(period: str, project_code: str, actor_id: int | None = 
 
 
 @shared_task(acks_late=True)
+def subsidy_due_run_record_task(run_id: int) -> dict[str, int | str]:
+    """One run started from the page (or resumed with 继续): progress on its record; idempotent."""
+    from .services import subsidy_due_run_execute
+
+    run = subsidy_due_run_execute(run_id=run_id)
+    return {"period": run.period, "created": run.created, "held": run.held}
+
+
+@shared_task(acks_late=True)
 def subsidy_due_run_monthly() -> dict[str, dict[str, int]]:
-    """Monthly: this month's due rows of every project with rent-subsidy agreements (idempotent)."""
+    """Daily (beat): this month's due rows of every monthly project; for a quarterly project the current
+    quarter's, once its last month has begun (paid after the quarter). Idempotent."""
     from django.utils import timezone
 
     from ..contracts.models import Contract, ContractKind
-    from .services import subsidy_due_run
+    from .services import payment_cycle_of, subsidy_due_run
 
-    period = timezone.localdate().strftime("%Y-%m")
+    today = timezone.localdate()
     projects = (
         Contract.objects.filter(kind=ContractKind.RENT_SUBSIDY)
         .values_list("registry_entry__project_code", flat=True)
         .distinct()
     )
-    return {code: subsidy_due_run(period=period, project_code=code, actor=None) for code in projects}
+    results = {}
+    for code in projects:
+        if payment_cycle_of(code) == "quarterly":
+            if today.month % 3:
+                continue
+            period = f"{today.year}-Q{(today.month + 2) // 3}"
+        else:
+            period = today.strftime("%Y-%m")
+        results[code] = subsidy_due_run(period=period, project_code=code, actor=None)
+    return results

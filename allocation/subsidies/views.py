@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,14 +21,35 @@ from housing.backoffice.listing import Column, ScopedListView
 
 from . import selectors
 from .filters import PaymentBatchFilter, SubsidyDueFilter
-from .forms import BatchCreateForm, DueRunForm, ReissueForm, ResultUploadForm, ReviewForm
-from .models import PaymentStatus, SubsidyDueState
+from .forms import (
+    BatchCreateForm,
+    DueRunForm,
+    ObjectionReplyForm,
+    ReconciliationForm,
+    RecoveryForm,
+    RecoveryReceiveForm,
+    ReissueForm,
+    ResultUploadForm,
+    ReviewForm,
+    WriteOffForm,
+)
+from .models import PaymentStatus, SubsidyDueState, SubsidyObjectionState, SubsidyRecoveryState
+from .objections import objection_evidence, subsidy_objection_answer
+from .recoveries import (
+    overpaid_amount,
+    recoverable_amount,
+    subsidy_recovery_create,
+    subsidy_recovery_receive,
+    subsidy_recovery_write_off,
+)
 from .services import (
     bank_result_import,
     payment_batch_create,
     payment_batch_export,
     subsidy_due_cancel,
     subsidy_due_release,
+    subsidy_due_run_resume,
+    subsidy_due_run_start,
     subsidy_payment_reissue,
 )
 
@@ -74,28 +96,50 @@ class SubsidyDueListView(ScopedListView):
         # The run names a project; the officer picks it by name (the codes are the rules' own).
         context["run_projects"] = sorted(set(GuaranteeProject.objects.values_list("code", "name")))
         context["run_period"] = timezone.localdate().strftime("%Y-%m")
+        context.update(_runs_context(self.request))
         return context
+
+
+def _runs_context(request) -> dict:
+    runs = selectors.subsidy_due_run_recent(user=request.user) if request.user.has_perm(RUN) else []
+    return {"runs": runs, "run_in_progress": any(r.state == "running" and not r.is_interrupted for r in runs)}
+
+
+@staff_permission_required(RUN)
+def subsidy_due_runs_fragment(request):
+    """The 生成记录 card alone, polled by htmx every 2 s while a run is in progress."""
+    response = render(request, "allocation/subsidies/_runs.html", _runs_context(request))
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_POST
+@staff_permission_required(RUN)
+def subsidy_due_run_resume_view(request, pk: int):
+    """继续: a failed or interrupted run queued again (it only adds the rows still missing)."""
+    run = selectors.subsidy_due_run_get(pk=pk)
+    try:
+        subsidy_due_run_resume(run=run, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已继续生成 %(p)s 的补贴应发。") % {"p": run.period})
+    return redirect("allocation:subsidies_due_list")
 
 
 @require_POST
 @staff_permission_required(RUN)
 def subsidy_due_run_view(request):
-    """生成补贴应发: queued as a Celery job (runs at once where Celery is eager)."""
+    """生成补贴应发: a run record, the Celery job queued; the list shows its progress."""
     form = DueRunForm(request.POST)
     if form.is_valid():
-        from .services import parse_period
-        from .tasks import subsidy_due_run_task
-
         try:
-            parse_period(form.cleaned_data["period"])
+            run = subsidy_due_run_start(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            subsidy_due_run_task.delay(
-                form.cleaned_data["period"], form.cleaned_data["project_code"], request.user.pk
-            )
-            messages.success(request, _("已开始生成 %(p)s 的补贴应发，完成后刷新本页查看（重复生成不会新增）。")
-                             % {"p": form.cleaned_data["period"]})  # fmt: skip
+            messages.success(request, _("已开始生成 %(p)s 的补贴应发，进度见下方“生成记录”（重复生成不会新增）。")
+                             % {"p": run.period})  # fmt: skip
             return redirect("allocation:subsidies_due_list")
     return render(request, "admission/form.html", {
         "form": form, "title": _("生成补贴应发"), "submit_label": _("生成"),
@@ -109,8 +153,9 @@ def subsidy_due_detail(request, pk: int):
     can_review = due.state in (SubsidyDueState.HELD, SubsidyDueState.PAYABLE) and request.user.has_perm(
         REVIEW
     )
-    form = ReviewForm(request.POST or None) if can_review else None
-    if request.method == "POST" and form is not None and form.is_valid():
+    action = request.POST.get("action", "review") if request.method == "POST" else ""
+    form = ReviewForm(request.POST if action == "review" else None) if can_review else None
+    if action == "review" and form is not None and form.is_valid():
         service = subsidy_due_release if form.cleaned_data["decision"] == "release" else subsidy_due_cancel
         try:
             service(due=due, actor=request.user, opinion=form.cleaned_data["opinion"])
@@ -119,10 +164,28 @@ def subsidy_due_detail(request, pk: int):
         else:
             messages.success(request, _("复核结果已保存。"))
             return redirect(due.get_absolute_url())
+    objections = list(due.objections.select_related("applicant", "replied_by"))
+    for objection in objections:
+        if objection.state == SubsidyObjectionState.PENDING and request.user.has_perm(REVIEW):
+            bound = action == "reply" and request.POST.get("objection") == str(objection.pk)
+            reply_form = ObjectionReplyForm(request.POST if bound else None, prefix=f"o{objection.pk}")
+            if bound and reply_form.is_valid():
+                try:
+                    subsidy_objection_answer(
+                        objection=objection, actor=request.user, **reply_form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    add_service_errors(reply_form, exc)
+                else:
+                    messages.success(request, _("已答复，申请人可在门户“我的补贴”中查看。"))
+                    return redirect(due.get_absolute_url())
+            objection.reply_form = reply_form
+        objection.evidence = list(objection_evidence(objection))
     return render(request, "allocation/subsidies/due_detail.html", {
-        "due": due, "title": str(due), "form": form,
+        "due": due, "title": str(due), "form": form, "objections": objections,
         "events": due.events.select_related("actor"),
         "payments": due.payments.select_related("batch").defer("bank_account").order_by("pk"),
+        "recoveries": due.recoveries.order_by("pk"), "can_run": request.user.has_perm(RUN),
         "breadcrumbs": [_crumb(), (str(due), None)],
     })  # fmt: skip
 
@@ -235,3 +298,139 @@ def subsidy_payment_reissue_view(request, pk: int):
         "breadcrumbs": [(_("补贴发放批次"), reverse("allocation:subsidies_batch_list")),
                         (str(payment.batch), payment.batch.get_absolute_url()), (_("重新发放"), None)],
     })  # fmt: skip
+
+
+# --- 追回 -------------------------------------------------------------------------------------------------
+
+
+def _recovery_crumb():
+    return (_("补贴追回"), reverse("allocation:subsidies_recovery_list"))
+
+
+class SubsidyRecoveryListView(ScopedListView):
+    title = gettext_lazy("补贴追回")
+    permission_required = VIEW
+    columns = [
+        Column(gettext_lazy("追回编号"), "number", sort="number", link=True),
+        Column(gettext_lazy("应发编号"), "due.number"),
+        Column(gettext_lazy("补贴期间"), "due.period"),
+        Column(gettext_lazy("申请人姓名"), "due.registry_entry.applicant_name"),
+        Column(gettext_lazy("追回金额"), "amount", sort="amount"),
+        Column(gettext_lazy("追回原因类型"), lambda r: r.get_reason_kind_display()),
+        Column(gettext_lazy("应退回日期"), "due_date", sort="due_date"),
+        Column(gettext_lazy("追回状态"), lambda r: r.get_state_display(), sort="state"),
+    ]
+    search_fields = ("number__iexact", "due__number__iexact", "due__registry_entry__applicant_name")
+    search_placeholder = gettext_lazy("追回编号、应发编号或姓名")
+    default_ordering = ("-created_at", "-pk")
+    export_filename = "补贴追回"
+
+    def get_base_queryset(self):
+        return selectors.subsidy_recovery_list(user=self.request.user)
+
+
+@staff_permission_required(RUN)
+def subsidy_recovery_new(request, pk: int):
+    """登记追回 on one paid payment; the amount offered is the bank's excess when it paid more."""
+    payment = selectors.subsidy_payment_get_for_user(user=request.user, pk=pk)
+    excess = overpaid_amount(payment)
+    initial = {"amount": excess or recoverable_amount(payment), "due_date": timezone.localdate(),
+               "reason_kind": "bank_overpaid" if excess else "not_eligible"}  # fmt: skip
+    form = RecoveryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recovery = subsidy_recovery_create(payment=payment, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已登记追回 %(n)s。") % {"n": recovery.number})
+            return redirect(recovery.get_absolute_url())
+    return render(request, "admission/form.html", {
+        "form": form, "title": _("登记追回"), "submit_label": _("登记"),
+        "intro": _("实发 %(n)s：应付 %(a)s 元，银行实付 %(p)s 元，尚可追回 %(r)s 元。") % {
+            "n": payment.number, "a": payment.amount, "p": payment.paid_amount if payment.paid_amount is not None else "—",
+            "r": recoverable_amount(payment)},
+        "cancel_url": payment.due.get_absolute_url(),
+        "breadcrumbs": [_recovery_crumb(), (_("登记"), None)],
+    })  # fmt: skip
+
+
+@staff_permission_required(VIEW)
+def subsidy_recovery_detail(request, pk: int):
+    recovery = selectors.subsidy_recovery_get_for_user(user=request.user, pk=pk)
+    pending = recovery.state == SubsidyRecoveryState.PENDING
+    action = request.POST.get("action") if request.method == "POST" else ""
+    receive = RecoveryReceiveForm(request.POST if action == "receive" else None,
+                                  initial={"received_on": timezone.localdate()}) if pending and request.user.has_perm(RUN) else None  # fmt: skip
+    write_off = WriteOffForm(request.POST if action == "write_off" else None) if pending and request.user.has_perm(REVIEW) else None  # fmt: skip
+    bound = {"receive": receive, "write_off": write_off}.get(action)
+    if bound is not None and bound.is_valid():
+        service = subsidy_recovery_receive if action == "receive" else subsidy_recovery_write_off
+        try:
+            service(recovery=recovery, actor=request.user, **bound.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(bound, exc)
+        else:
+            messages.success(request, _("追回记录已更新。"))
+            return redirect(recovery.get_absolute_url())
+    return render(request, "allocation/subsidies/recovery_detail.html", {
+        "recovery": recovery, "title": str(recovery), "receive_form": receive, "write_off_form": write_off,
+        "events": recovery.events.select_related("actor"),
+        "breadcrumbs": [_recovery_crumb(), (str(recovery), None)],
+    })  # fmt: skip
+
+
+# --- 对账汇总 ---------------------------------------------------------------------------------------------
+
+
+@staff_permission_required(VIEW)
+def subsidy_reconciliation_view(request):
+    """对账汇总 per period and project, the equations checked, an imbalance in red with its rows; Excel."""
+    from rules.models import GuaranteeProject
+
+    from .reconciliation import subsidy_reconciliation
+
+    projects = sorted(set(GuaranteeProject.objects.values_list("code", "name")))
+    form = ReconciliationForm(request.GET or None, projects=projects,
+                              initial={"period": timezone.localdate().strftime("%Y-%m")})  # fmt: skip
+    summary = None
+    if form.is_bound and form.is_valid():
+        try:
+            summary = subsidy_reconciliation(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if summary is not None and request.GET.get("export") == "xlsx":
+        return _reconciliation_xlsx(summary)
+    return render(request, "allocation/subsidies/reconciliation.html", {
+        "form": form, "summary": summary, "title": _("补贴对账汇总"),
+        "export_query": request.GET.urlencode(), "breadcrumbs": [_crumb(), (_("对账汇总"), None)],
+    })  # fmt: skip
+
+
+def _reconciliation_xlsx(summary) -> HttpResponse:
+    import io
+
+    from housing.documents.excel import xlsx_write
+
+    rows = [
+        [label, count if count is not None else "", amount] for _c, label, count, amount in summary.lines()
+    ]
+    rows.append([])
+    rows += [[c["label"], _("平衡") if c["ok"] else _("不平衡"), c["difference"]] for c in summary.checks]
+    for p in summary.problems:
+        rows.append([p["kind"], p["due"].number if "due" in p else p["batch"].number, p["amount"]])
+    buffer = io.BytesIO()
+    xlsx_write(
+        file=buffer,
+        headers=[_("项目"), _("笔数/结果"), _("金额（元）")],
+        rows=rows,
+        sheet_title=_("对账汇总"),
+    )
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"补贴对账汇总-{summary.project_code}-{summary.period}.xlsx"
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

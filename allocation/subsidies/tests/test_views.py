@@ -26,13 +26,17 @@ def login(client, user):
     return client
 
 
-def test_run_button_creates_the_months_rows_and_a_second_press_adds_nothing(client, agreement, city_admin):
+def test_run_button_creates_the_months_rows_and_a_second_press_adds_nothing(
+    client, agreement, city_admin, django_capture_on_commit_callbacks
+):
     agreement()
     login(client, grant(city_admin))
     url = reverse("allocation:subsidies_due_run")
-    response = client.post(url, {"period": "2026-03", "project_code": "lianzu"})
+    with django_capture_on_commit_callbacks(execute=True):  # the job is queued after commit
+        response = client.post(url, {"period": "2026-03", "project_code": "lianzu"})
     assert response.status_code == 302 and SubsidyDue.objects.count() == 1
-    client.post(url, {"period": "2026-03", "project_code": "lianzu"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"period": "2026-03", "project_code": "lianzu"})
     assert SubsidyDue.objects.count() == 1
     response = client.post(url, {"period": "2026年3月", "project_code": "lianzu"})
     assert response.status_code == 200 and "补贴期间应为“年-月”" in response.content.decode()
