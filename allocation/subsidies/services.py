@@ -469,7 +469,15 @@ def _read_result_file(content: bytes, spec: dict) -> list[dict]:
 @transaction.atomic
 def bank_result_import(*, batch: PaymentBatch, file_name: str, content: bytes, actor) -> BankResultImport:
     """Reconcile the bank's result file line by line: 已发放, 发放失败 (with the bank's reason), 金额不符;
-    a line that matches no pending payment of the batch is kept as 无法匹配. A bad file changes nothing."""
+    a line that matches no pending payment of the batch is kept as 无法匹配. A bad file changes nothing.
+
+    Set-based, because a city's batch has 100,000 lines: payments that take the same values (the same
+    outcome and bank reason; for 金额不符 also the same amounts) are updated together, one UPDATE per
+    group and chunk of ids, so a typical file is a few dozen statements. ``bulk_update`` built a CASE of
+    every row of a chunk for every field instead — about 2.5 ms a line, over 4 minutes a batch.
+    """
+    from django.db.models import F
+
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     spec = layout_get(batch.layout)
     lines = _read_result_file(content, spec)
@@ -479,19 +487,24 @@ def bank_result_import(*, batch: PaymentBatch, file_name: str, content: bytes, a
     result = BankResultImport.objects.create(
         batch=batch, file_name=file_name[:200], sha256=sha256, line_count=len(lines), imported_by=actor
     )
-    payments = {
-        p.number: p
-        for p in batch.payments.select_for_update().filter(
-            number__in=[line["reference"] for line in lines], status=PaymentStatus.PENDING
-        )
+    # Only what matching needs (the encrypted account is not decrypted); locked against a second import
+    # or a reissue running at the same time.
+    pending = {
+        number: (pk, amount, due_id)
+        for pk, number, amount, due_id in batch.payments.select_for_update()
+        .filter(status=PaymentStatus.PENDING)
+        .values_list("pk", "number", "amount", "due_id")
     }
     now = timezone.now()
     seen: set[str] = set()
-    records, changed, due_moves = [], [], defaultdict(list)
+    records, due_moves = [], defaultdict(list)
+    # (status, bank reason, bank's amount, shortfall, shortfall reason) → payment ids; the bank's amount
+    # is None when it is the payment's own (已发放).
+    payment_moves: dict[tuple, list[int]] = defaultdict(list)
     for line in lines:
-        payment = payments.get(line["reference"])
+        match = pending.get(line["reference"])
         is_success = line.pop("is_success")
-        if payment is None or line["reference"] in seen:
+        if match is None or line["reference"] in seen:
             note = (
                 _("本批次中无此业务编号，或该笔已对账。")
                 if line["reference"] not in seen
@@ -502,40 +515,50 @@ def bank_result_import(*, batch: PaymentBatch, file_name: str, content: bytes, a
             )
             continue
         seen.add(line["reference"])
-        payment.bank_reason = line["bank_reason"] or line["bank_status"]
-        payment.updated_by = actor
+        payment_id, amount, due_id = match
+        reason, note = line["bank_reason"] or line["bank_status"], ""
         if not is_success:
             outcome = BankResultOutcome.FAILED
-            payment.status = PaymentStatus.FAILED
-            due_moves[SubsidyDueState.FAILED].append(payment.due_id)
-        elif line["amount"] == payment.amount:
+            payment_moves[(PaymentStatus.FAILED, reason, None, None, "")].append(payment_id)
+            due_moves[SubsidyDueState.FAILED].append(due_id)
+        elif line["amount"] == amount:
             outcome = BankResultOutcome.PAID
-            payment.status, payment.paid_at, payment.paid_amount = PaymentStatus.PAID, now, line["amount"]
-            due_moves[SubsidyDueState.PAID].append(payment.due_id)
+            payment_moves[(PaymentStatus.PAID, reason, None, None, "")].append(payment_id)
+            due_moves[SubsidyDueState.PAID].append(due_id)
         else:
             outcome = BankResultOutcome.MISMATCH
-            payment.status, payment.paid_at, payment.paid_amount = PaymentStatus.MISMATCH, now, line["amount"]
-            difference = payment.amount - line["amount"]
-            payment.shortfall_amount = difference
-            payment.shortfall_reason = _("银行实付 %(paid)s 元，应付 %(due)s 元") % {
-                "paid": line["amount"],
-                "due": payment.amount,
-            }
-            due_moves[SubsidyDueState.PAID].append(payment.due_id)
-        changed.append(payment)
-        records.append(BankResultLine(result_import=result, outcome=outcome, payment=payment, **line))
+            # Also shown on the line in the batch's result list.
+            note = _("银行实付 %(paid)s 元，应付 %(due)s 元") % {"paid": line["amount"], "due": amount}
+            key = (PaymentStatus.MISMATCH, reason, line["amount"], amount - line["amount"], note)
+            payment_moves[key].append(payment_id)
+            due_moves[SubsidyDueState.PAID].append(due_id)
+        records.append(
+            BankResultLine(result_import=result, outcome=outcome, payment_id=payment_id, note=note, **line)
+        )
     BankResultLine.objects.bulk_create(records, batch_size=CHUNK)
-    SubsidyPayment.objects.bulk_update(
-        changed,
-        ["status", "bank_reason", "paid_at", "paid_amount", "shortfall_amount", "shortfall_reason", "updated_by", "updated_at"],
-        batch_size=CHUNK,
-    )  # fmt: skip
+    for (status, reason, paid_amount, shortfall, shortfall_reason), ids in payment_moves.items():
+        values = {"status": status, "bank_reason": reason, "updated_by": actor, "updated_at": now}
+        if status == PaymentStatus.PAID:
+            values.update(paid_at=now, paid_amount=F("amount"))
+        elif status == PaymentStatus.MISMATCH:
+            values.update(
+                paid_at=now,
+                paid_amount=paid_amount,
+                shortfall_amount=shortfall,
+                shortfall_reason=shortfall_reason,
+            )
+        for offset in range(0, len(ids), CHUNK):  # bounded IN lists (SQLite's parameter limit)
+            SubsidyPayment.objects.filter(pk__in=ids[offset : offset + CHUNK]).update(**values)
     for state, due_ids in due_moves.items():
-        SubsidyDue.objects.filter(pk__in=due_ids).update(state=state, updated_by=actor, updated_at=now)
+        for offset in range(0, len(due_ids), CHUNK):
+            SubsidyDue.objects.filter(pk__in=due_ids[offset : offset + CHUNK]).update(
+                state=state, updated_by=actor, updated_at=now
+            )
         SubsidyDueEvent.objects.bulk_create(
-            SubsidyDueEvent(due_id=pk, from_state=SubsidyDueState.IN_BATCH, to_state=state, actor=actor,
-                            opinion=_("银行回执 %(file)s") % {"file": result.file_name})
-            for pk in due_ids
+            (SubsidyDueEvent(due_id=pk, from_state=SubsidyDueState.IN_BATCH, to_state=state, actor=actor,
+                             opinion=_("银行回执 %(file)s") % {"file": result.file_name})
+             for pk in due_ids),
+            batch_size=CHUNK,
         )  # fmt: skip
     if not batch.payments.filter(status=PaymentStatus.PENDING).exists():
         batch.state = PaymentBatchState.RECONCILED

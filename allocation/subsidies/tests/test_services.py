@@ -191,6 +191,40 @@ def test_result_import_reconciles_paid_failed_mismatch_and_keeps_unknown_lines(a
     assert "已导入过" in str(error.value)
 
 
+def test_result_import_records_the_banks_words_and_explains_a_short_payment(agreement, city_admin):
+    for amount in ("1000.00", "900.00", "800.00", "700.00"):
+        agreement(amount)
+    run(city_admin)
+    batch = batch_for(city_admin)
+    first, second, short, other = SubsidyPayment.objects.order_by("-amount")
+    content = result_csv([
+        (first.number, "1000.00", "成功", ""),
+        (second.number, "900.00", "成功", "交易流水 0042"),
+        (short.number, "750.50", "成功", ""),
+        (other.number, "700.00", "失败", "账户冻结"),
+    ])  # fmt: skip
+    before = first.updated_at
+    result = bank_result_import(batch=batch, file_name="回执.csv", content=content, actor=city_admin)
+    for payment in (first, second, short, other):
+        payment.refresh_from_db()
+    # No reason from the bank: its processing result is kept instead.
+    assert (first.bank_reason, first.paid_amount, first.updated_by) == (
+        "成功",
+        Decimal("1000.00"),
+        city_admin,
+    )
+    assert first.updated_at > before and first.paid_at is not None
+    assert second.bank_reason == "交易流水 0042" and second.status == PaymentStatus.PAID
+    assert (short.status, short.paid_amount, short.shortfall_amount) == (
+        PaymentStatus.MISMATCH, Decimal("750.50"), Decimal("49.50"),
+    )  # fmt: skip
+    assert short.shortfall_reason == "银行实付 750.50 元，应付 800.00 元"
+    line = BankResultLine.objects.get(result_import=result, payment=short)
+    assert line.note == short.shortfall_reason
+    assert other.status == PaymentStatus.FAILED and other.bank_reason == "账户冻结" and other.paid_at is None
+    assert other.due.state == S.FAILED and short.due.state == S.PAID
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
