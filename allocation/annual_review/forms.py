@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from housing.accounts.scope import scope_queryset
 from housing.backoffice.forms import BootstrapFormMixin
+from housing.regions.models import Region
+from rules.names import mode_names
 
 from .models import AnnualReviewDecision
 
 
 class RunForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(label=_("年审年度"), min_value=2000, max_value=2100)
-    region_code = forms.CharField(label=_("行政区划代码"), max_length=12)
-    mode_code = forms.CharField(
-        label=_("保障方式"), max_length=32, required=False, help_text=_("留空表示全部保障方式")
-    )
+    region_code = forms.ChoiceField(label=_("行政区划"))
+    mode_code = forms.ChoiceField(label=_("保障方式"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the regions the user may run for, by name: a code typed by hand was easy to get wrong.
+        regions = scope_queryset(Region.objects.filter(is_active=True), user, field="code").order_by("code")
+        self.fields["region_code"].choices = [
+            (r.code, f"{r.name}（{r.code}）") for r in regions.only("code", "name")
+        ]
+        self.fields["mode_code"].choices = [("", gettext("全部保障方式"))] + sorted(
+            mode_names().items(), key=lambda item: item[0]
+        )
 
 
 class DecisionForm(BootstrapFormMixin, forms.Form):

@@ -17,6 +17,7 @@ from admission.registry.models import GuaranteeStatus, RegistryEntry
 from housing.accounts.scope import code_in_scope, scope_queryset
 from housing.regions.codes import scope_prefix
 
+from ..contracts.models import Contract, ContractKind, ContractState
 from ..subsidies.checks import run_checks
 from .models import AnnualReview, AnnualReviewDecision, AnnualReviewEvent, AnnualReviewState
 
@@ -61,6 +62,21 @@ def families_in_guarantee(*, region_code: str, mode_code: str = "", actor=None):
     return queryset
 
 
+def _own_leases(entries) -> list[int]:
+    """The signed in-kind leases of the guarantees under review: an 实物配租 family's own contract is the
+    benefit being reviewed, not "another" one. Subsidy families keep the check as the subsidy run has it."""
+    in_kind = [e.pk for e in entries if e.mode_code != "rent_subsidy"]
+    if not in_kind:
+        return []
+    return list(
+        Contract.objects.filter(
+            registry_entry_id__in=in_kind,
+            state=ContractState.SIGNED,
+            kind__in=(ContractKind.PUBLIC_RENTAL, ContractKind.LOW_RENT),
+        ).values_list("pk", flat=True)
+    )
+
+
 def annual_review_run(*, year: int, region_code: str, actor, mode_code: str = "") -> dict[str, int]:
     """保障对象年审: one review per family in guarantee without one for ``year`` (idempotent, chunked).
 
@@ -94,7 +110,9 @@ def annual_review_run(*, year: int, region_code: str, actor, mode_code: str = ""
                 SimpleNamespace(pk=e.pk, registry_entry_id=e.pk, registry_entry=e, amount_basis=[])
                 for e in chunk
             ]
-            outcomes = run_checks(stand_ins, period_start=today, months_received={})
+            outcomes = run_checks(
+                stand_ins, period_start=today, months_received={}, ignore_contract_ids=_own_leases(chunk)
+            )
             rows = []
             for entry in chunk:
                 outcome = outcomes[entry.pk]

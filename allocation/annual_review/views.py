@@ -16,6 +16,7 @@ from housing.accounts.scope import code_in_scope
 from housing.backoffice.access import staff_permission_required
 from housing.backoffice.forms import add_service_errors
 from housing.backoffice.listing import Column, ScopedListView
+from rules.names import mode_names
 
 from . import selectors
 from .filters import AnnualReviewFilter
@@ -44,7 +45,7 @@ class AnnualReviewListView(ScopedListView):
         Column(gettext_lazy("年审年度"), "year", sort="year"),
         Column(gettext_lazy("申请编号"), "registry_entry.application_number"),
         Column(gettext_lazy("申请人姓名"), "registry_entry.applicant_name"),
-        Column(gettext_lazy("保障方式"), "mode_code"),
+        Column(gettext_lazy("保障方式"), "mode_code"),  # named per page in get_base_queryset
         Column(gettext_lazy("年审范围时间节点"), "deadline", sort="deadline"),
         Column(gettext_lazy("年审状态"), lambda r: r.get_state_display(), sort="state"),
         Column(gettext_lazy("年审结论"), lambda r: r.get_decision_display() or "—"),
@@ -61,12 +62,26 @@ class AnnualReviewListView(ScopedListView):
     template_name = "allocation/annual_review/list.html"
 
     def get_base_queryset(self):
+        # One lookup of the mode names for the whole page instead of one per row.
+        names = mode_names()
+        self.columns = [
+            Column(c.label, lambda r, names=names: names.get(r.mode_code, r.mode_code))
+            if c.accessor == "mode_code"
+            else c
+            for c in type(self).columns
+        ]
         return selectors.annual_review_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["run_year"] = timezone.localdate().year
-        context["run_region"] = _default_region(self.request.user)
+        if self.request.user.has_perm(RUN_PERMISSION):
+            context["run_form"] = RunForm(
+                user=self.request.user,
+                initial={
+                    "year": timezone.localdate().year,
+                    "region_code": _default_region(self.request.user),
+                },
+            )
         return context
 
 
@@ -74,7 +89,7 @@ class AnnualReviewListView(ScopedListView):
 @staff_permission_required(RUN_PERMISSION)
 def annual_review_run_view(request):
     """发起年审: queued as a Celery job (runs at once where Celery is eager)."""
-    form = RunForm(request.POST)
+    form = RunForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         if not code_in_scope(request.user, data["region_code"]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -74,9 +75,17 @@ def _max_months(agreement: Contract) -> int | None:
 
 
 def run_checks(
-    agreements: list[Contract], *, period_start: datetime.date, months_received: dict[int, int]
+    agreements: list[Contract],
+    *,
+    period_start: datetime.date,
+    months_received: dict[int, int],
+    ignore_contract_ids: Collection[int] = (),
 ) -> dict[int, CheckOutcome]:
-    """One outcome per agreement id; ``months_received`` maps registry entry id → months already due."""
+    """One outcome per agreement id; ``months_received`` maps registry entry id → months already due.
+
+    ``ignore_contract_ids``: contracts that are the benefit under review itself (an in-kind family's own
+    lease at its 年审) and so are not "another" housing benefit.
+    """
     active = set(
         Dataset.objects.filter(code__in=CHECKED_DATASETS, is_active=True).values_list("code", flat=True)
     )
@@ -96,6 +105,7 @@ def run_checks(
             registry_entry__id_number_digest__in={e.id_number_digest for e in entries.values()},
         )
         .exclude(kind=ContractKind.RENT_SUBSIDY)
+        .exclude(pk__in=list(ignore_contract_ids))
         .values_list("registry_entry__id_number_digest", "number", "kind")
     ):
         other_benefits[digest].append(f"{ContractKind(kind).label}（{number}）")

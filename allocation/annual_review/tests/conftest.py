@@ -6,7 +6,7 @@ import pytest
 
 from admission.registry.models import GuaranteeStatus, RegistryEntry
 from allocation.contracts.tests.conftest import _rules, family, reviewers  # noqa: F401
-from allocation.subsidies.tests.conftest import mirror  # noqa: F401
+from allocation.subsidies.tests.conftest import agreement, mirror  # noqa: F401
 
 DISTRICT_B_COMMUNITY = "440403001001"
 

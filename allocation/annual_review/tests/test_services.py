@@ -217,3 +217,22 @@ def test_standard_change_applies_from_its_effective_month_and_a_later_change_win
     assert annual_review_standard_changes([entry.pk], "2027-03")[entry.pk].monthly_subsidy == Decimal(
         "600.00"
     )
+
+
+def test_in_kind_familys_own_lease_is_not_another_benefit(guaranteed, agreement, city_admin):
+    tenant = guaranteed(project="gongzu", mode="rental_in_kind")
+    agreement(entry=tenant, kind="public_rental", number="GZ-OWN")
+    assert run(city_admin) == {"created": 1, "flagged": 0}
+    review = AnnualReview.objects.get(registry_entry=tenant)
+    row = next(r for r in review.check_rows if r["code"] == "other_benefit")
+    assert row["outcome"] == "通过" and review.check_problems == []
+
+
+def test_subsidy_family_with_a_lease_is_still_flagged_at_its_review(guaranteed, agreement, city_admin):
+    subsidised = guaranteed(mode="rent_subsidy")
+    agreement(entry=subsidised)
+    agreement(entry=subsidised, kind="public_rental", number="GZ-2")
+    assert run(city_admin)["flagged"] == 1
+    assert AnnualReview.objects.get(registry_entry=subsidised).check_problems == [
+        "同时享受其他住房保障：公租房租赁合同（GZ-2）。"
+    ]

@@ -90,3 +90,29 @@ def test_decision_form_keeps_input_on_error_and_saves_with_opinion(client, guara
     assert review.decision == AnnualReviewDecision.EXIT and review.exit_reason == "本市购房"
     page = client.get(url).content.decode()
     assert "退出手续由保障退出办理" in page
+
+
+def test_pages_show_project_and_mode_names_not_codes(client, guaranteed, city_admin):
+    entry = guaranteed(project="lianzu", mode="rent_subsidy")
+    annual_review_run(year=2026, region_code=CITY, actor=None)
+    review = AnnualReview.objects.get()
+    client.force_login(city_admin)
+    listing = client.get(reverse("allocation:annual_review_list")).content.decode()
+    assert "租赁补贴" in listing and ">rent_subsidy<" not in listing
+    # the run form: regions by name within the user's scope, modes by name
+    assert "珠海市" in listing and 'name="region_code"' in listing and "<select" in listing
+    assert '<option value="rental_in_kind">实物配租' in listing or "实物配租" in listing
+    detail = client.get(review.get_absolute_url()).content.decode()
+    assert "廉租住房 / 租赁补贴" in detail and "lianzu" not in detail
+    case = client.get(reverse("admission:application_detail", args=[entry.application_id])).content.decode()
+    assert "廉租住房" in case and ">lianzu<" not in case and ">rent_subsidy<" not in case
+
+
+def test_run_form_offers_only_regions_in_the_users_scope(district_reviewer):
+    from allocation.annual_review.forms import RunForm
+
+    form = RunForm({"year": "2026", "region_code": CITY}, user=district_reviewer)
+    codes = [code for code, _label in form.fields["region_code"].choices]
+    prefixes = tuple(district_reviewer.scope_prefixes)
+    assert codes and all(code.startswith(prefixes) for code in codes) and CITY not in codes
+    assert not form.is_valid() and "region_code" in form.errors
