@@ -12,6 +12,9 @@ class PortalConfig(AppConfig):
 
         for module in (waitlist_views, selection_views, contract_views, subsidy_views, apply_views):
             module.register_panel()  # the cards of 「我的」
+        from . import annual_review_views
+
+        annual_review_views.register_panel()  # 年度复核 card
         from .affairs import panels as _affairs_panels  # noqa: F401 — registers the 我的办事 card
         from .content import hooks as content_hooks
 

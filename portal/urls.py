@@ -24,6 +24,7 @@ urlpatterns = [
     ),  # 我的合同 (allocation.contracts)  # 公示公告 (admission publicity, no login)
     path("subsidies/", include("portal.subsidy_views")),  # 我的补贴 (allocation.subsidies)
     path("affairs/", include("portal.affairs.urls")),  # 我的办事 (names in this namespace)
+    path("annual-review/", include("portal.annual_review_views")),  # 年度复核申报
     path("lottery/", lottery_views.lottery_list, name="lottery_list"),
     path("lottery/verify/", lottery_views.lottery_verify, name="lottery_verify"),
     path("lottery/<str:number>/", lottery_views.lottery_detail, name="lottery_detail"),

@@ -37,4 +37,64 @@ def seed_demo_annual_review() -> list[tuple[str, str, str]]:
         )
         if review is not None:
             annual_review_decide(review=review, actor=city, decision=decision, **extra)
-    return []
+    return seed_demo_declaration()
+
+
+# --- 年审申报 (the family updates its information) ---
+# The demo applicant 张小明 (13800000001) has no family in guarantee (his cases are a returned application
+# and a draft), so the declaration is made for the first demo family still 待审核, through a portal account
+# of its own applicant (13800000002), the way the portal makes it.
+DECLARING_PHONE = "13800000002"
+
+
+def seed_demo_declaration() -> list[tuple[str, str, str]]:
+    """One 门户 declaration (version 1) for a pending review, and the portal account that made it.
+
+    Idempotent: the account is made once; nothing is declared when the review already has a declaration.
+    """
+    from admission.models import MemberStatus
+    from housing.accounts.demo import DEMO_PASSWORD
+    from housing.accounts.models import UserKind
+    from housing.accounts.services import applicant_register
+
+    from .declaration_services import annual_review_declaration_submit
+    from .declarations import DeclarationChannel
+
+    year = timezone.localdate().year
+    user = User.objects.filter(kind=UserKind.APPLICANT, phone=DECLARING_PHONE).first()
+    if user is not None:
+        review = AnnualReview.objects.filter(
+            year=year, registry_entry__id_number_digest=user.id_number_digest
+        ).first()
+    else:
+        review = (
+            AnnualReview.objects.filter(year=year, state=AnnualReviewState.PENDING)
+            .select_related("registry_entry__family")
+            .order_by("pk")
+            .first()
+        )
+        if review is None:
+            return []
+        family = review.registry_entry.family
+        user = applicant_register(
+            phone=DECLARING_PHONE, id_number=family.id_number, real_name=family.applicant_name,
+            password=DEMO_PASSWORD,
+        )  # fmt: skip
+    account = [("申请人（门户，有待审核的年审并已申报）", DECLARING_PHONE, DEMO_PASSWORD)]
+    if review is None or not review.can_decide or review.declarations.exists():
+        return account
+    entry = review.registry_entry
+    members = [
+        {"member_id": m.pk, "name": m.name, "relation": m.relation, "living_together": True,
+         "annual_income": str(m.annual_income), "left_on": ""}
+        for m in entry.family.members.filter(status=MemberStatus.ACTIVE).order_by("pk")
+    ]  # fmt: skip
+    annual_review_declaration_submit(
+        review=review, actor=user, channel=DeclarationChannel.PORTAL,
+        declared={
+            "members": members, "floor_area": entry.total_floor_area, "owns_property_in_city": False,
+            "phone": DECLARING_PHONE, "address": "香洲区翠香街道康宁路18号", "is_employed": True,
+            "has_local_social_insurance": True, "commitment_signed": True,
+        },
+    )  # fmt: skip
+    return account

@@ -11,3 +11,11 @@ urlpatterns: list = [
     path("annual-reviews/run/", views.annual_review_run_view, name="annual_review_run"),
     path("annual-reviews/<int:pk>/", views.annual_review_detail, name="annual_review_detail"),
 ]
+
+# 年审申报 (窗口代为申报): its own module, so the declaration part stays apart from the run and list.
+from . import declaration_views  # noqa: E402
+
+urlpatterns += [
+    path("annual-reviews/<int:pk>/declare/", declaration_views.annual_review_declare_window,
+         name="annual_review_declare_window"),
+]  # fmt: skip

@@ -4,6 +4,7 @@ from .lottery import Lottery, LotteryEntrant, LotteryResult, LotteryState
 
 __all__ = ["Lottery", "LotteryEntrant", "LotteryResult", "LotteryState"]
 
+from ..annual_review.declarations import *  # noqa: E402, F403
 from ..annual_review.models import *  # noqa: E402, F403
 from ..contracts.models import *  # noqa: E402, F403
 from ..ledgers.models import *  # noqa: E402, F403

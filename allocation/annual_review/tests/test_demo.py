@@ -20,3 +20,21 @@ def test_demo_annual_review_idempotent(guaranteed, make_staff):
         [AnnualReviewDecision.CHANGE_STANDARD, AnnualReviewDecision.EXIT]
     )
     assert AnnualReview.objects.filter(state=AnnualReviewState.PENDING).count() == 1
+
+
+def test_demo_declaration_gives_a_portal_family_a_declared_pending_review(guaranteed, make_staff, client):
+    from django.urls import reverse
+
+    from allocation.annual_review.declarations import AnnualReviewDeclaration
+    from housing.accounts.models import User
+
+    make_staff("city", [("city_centre", CITY)], is_staff=True)
+    guaranteed(), guaranteed(), guaranteed()
+    accounts = seed_demo_annual_review()
+    seed_demo_annual_review()
+    assert [a[1] for a in accounts] == ["13800000002"]
+    declaration = AnnualReviewDeclaration.objects.get()
+    assert declaration.version == 1 and declaration.review.state == AnnualReviewState.PENDING
+    client.force_login(User.objects.get(phone="13800000002"))
+    me = client.get(reverse("portal:me")).content.decode()
+    assert "年度复核：请更新家庭信息" in me and "已申报，待审核" in me
