@@ -269,7 +269,14 @@ def rent_receivables_run(period: str | Period, actor=None, *, chunk: int = CHUNK
             break
         last_id = rows[-1][0]
         new = []
+        # --- 保障退出 (allocation/exits): months after the move-out deadline at the overstay (market) rent ---
+        from ..exits.selectors import exit_overstay_rents
+
+        overstay = exit_overstay_rents([row[0] for row in rows], period.label)
+        # --- end 保障退出 ---
         for pk, region_code, entry_id, unit_id, moved_in_on, vacated_on, rent, reduction in rows:
+            if pk in overstay:  # 保障退出: no reduction for a family no longer in guarantee
+                rent, reduction = overstay[pk], Decimal(0)
             amount, days = rent_for_month(
                 monthly_rent=rent, reduction=reduction, moved_in_on=moved_in_on, vacated_on=vacated_on,
                 period=period,
