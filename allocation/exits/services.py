@@ -226,8 +226,19 @@ def exit_case_open(
         errors["trigger"] = _("请选择退出情形。")
     if not reason:
         errors["reason"] = _("请填写退出原因。")
-    if evidence_on and evidence_on > timezone.localdate():
+    today = timezone.localdate()
+    if evidence_on and evidence_on > today:
         errors["evidence_on"] = _("事实发生日期不能晚于今天。")
+    elif trigger == ExitTrigger.VACANT:
+        # 空置: the date the vacancy began, at least EXIT_VACANT_MONTHS months ago.
+        months = setting_int("EXIT_VACANT_MONTHS", 6)
+        if evidence_on is None:
+            errors["evidence_on"] = _("空置须填写空置起始日期（事实发生日期）。")
+        elif evidence_on + relativedelta(months=months) > today:
+            errors["evidence_on"] = _("空置自%(d)s起未满%(n)s个月，不能按空置退出。") % {
+                "d": evidence_on,
+                "n": months,
+            }
     if errors:
         raise ValidationError(errors)
     if entry.status != GuaranteeStatus.GUARANTEED:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from admission.registry.models import GuaranteeStatus, RegistryEntry
 from admission.tests.registry.conftest import pdf_text
@@ -139,7 +140,13 @@ def test_notice_deadline_overstay_rent_and_completion_through_tenancy(tenant, of
 
 def test_market_rent_entered_on_the_notice_is_used(tenant, officer):
     move_in = tenant()
-    case = exit_case_open(entry=move_in.registry_entry, actor=officer, trigger=T.VACANT, reason="空置满6个月")
+    case = exit_case_open(
+        entry=move_in.registry_entry,
+        actor=officer,
+        trigger=T.VACANT,
+        reason="空置满6个月",
+        evidence_on=D(2026, 1, 1),
+    )
     exit_case_notify(
         case=case, actor=officer, notice_on=D(2026, 7, 10), market_monthly_rent=Decimal("1234.50")
     )
@@ -195,9 +202,13 @@ def test_bad_input_changes_nothing(tenant, officer):
     with pytest.raises(ValidationError) as error:
         exit_case_open(entry=move_in.registry_entry, actor=officer, trigger="x", reason=" ")
     assert set(error.value.message_dict) == {"trigger", "reason"} and not ExitCase.objects.exists()
-    case = exit_case_open(entry=move_in.registry_entry, actor=officer, trigger=T.VACANT, reason="空置")
+    with pytest.raises(ValidationError) as error:  # 空置 needs 6 months since the vacancy began
+        exit_case_open(entry=move_in.registry_entry, actor=officer, trigger=T.VACANT, reason="空置",
+                       evidence_on=timezone.localdate() - datetime.timedelta(days=150))  # fmt: skip
+    assert "未满6个月" in error.value.message_dict["evidence_on"][0] and not ExitCase.objects.exists()
+    case = exit_case_open(entry=move_in.registry_entry, actor=officer, trigger=T.SUBLET, reason="转租")
     with pytest.raises(ValidationError) as error:
-        exit_case_open(entry=move_in.registry_entry, actor=officer, trigger=T.VACANT, reason="空置")
+        exit_case_open(entry=move_in.registry_entry, actor=officer, trigger=T.SUBLET, reason="转租")
     assert "已有办理中的退出案件" in str(error.value) and ExitCase.objects.count() == 1
     with pytest.raises(ValidationError) as error:
         exit_case_notify(case=case, actor=officer, market_monthly_rent=Decimal("-1"))
