@@ -26,6 +26,7 @@ class AllocationConfig(AppConfig):
         )
         from .annual_review import hooks as annual_review_hooks
         from .contracts import hooks as contracts_hooks
+        from .exits import hooks as exits_hooks
         from .ledgers import hooks as ledgers_hooks
         from .plans import hooks as plans_hooks
         from .resale import hooks as resale_hooks
@@ -40,4 +41,5 @@ class AllocationConfig(AppConfig):
         subsidies_hooks.ready()
         annual_review_hooks.ready()
         resale_hooks.ready()
+        exits_hooks.ready()
         post_migrate.connect(_lottery_process_sync_after_migrate, sender=self)

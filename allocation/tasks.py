@@ -5,6 +5,7 @@ from celery import shared_task  # noqa: E402
 
 from .annual_review import tasks as annual_review_tasks  # noqa: F401
 from .contracts import tasks as contracts_tasks  # noqa: F401
+from .exits import tasks as exits_tasks  # noqa: F401
 from .ledgers import tasks as ledgers_tasks  # noqa: F401
 from .selection import tasks as selection_tasks  # noqa: F401
 from .subsidies import tasks as subsidies_tasks  # noqa: F401

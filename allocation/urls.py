@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .annual_review import urls as annual_review_urls
 from .contracts import urls as contracts_urls
+from .exits import urls as exits_urls
 from .ledgers import urls as ledgers_urls
 from .plans import urls as plans_urls
 from .resale import urls as resale_urls
@@ -30,4 +31,5 @@ urlpatterns = [
     *tenancy_urls.urlpatterns,
     *annual_review_urls.urlpatterns,
     *resale_urls.urlpatterns,
+    *exits_urls.urlpatterns,
 ]

@@ -7,6 +7,7 @@ __all__ = ["Lottery", "LotteryEntrant", "LotteryResult", "LotteryState"]
 from ..annual_review.declarations import *  # noqa: E402, F403
 from ..annual_review.models import *  # noqa: E402, F403
 from ..contracts.models import *  # noqa: E402, F403
+from ..exits.models import *  # noqa: E402, F403
 from ..ledgers.models import *  # noqa: E402, F403
 from ..plans.models import *  # noqa: E402, F403
 from ..resale.models import *  # noqa: E402, F403

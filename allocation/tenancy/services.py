@@ -287,10 +287,17 @@ def rent_receivables_run(
         last_id = rows[-1][0]
         changes = annual_review_standard_changes({row[2] for row in rows}, period.label)
         new = []
+        # --- 保障退出 (allocation/exits): months after the move-out deadline at the overstay (market) rent ---
+        from ..exits.selectors import exit_overstay_rents
+
+        overstay = exit_overstay_rents([row[0] for row in rows], period.label)
+        # --- end 保障退出 ---
         for pk, region_code, entry_id, unit_id, moved_in_on, vacated_on, rent, reduction in rows:
             change = changes.get(entry_id)
             if change is not None and change.monthly_rent is not None:
                 rent = change.monthly_rent  # 年审变更标准: the new rent from its effective month
+            if pk in overstay:  # 保障退出: no reduction for a family no longer in guarantee
+                rent, reduction = overstay[pk], Decimal(0)
             amount, days = rent_for_month(
                 monthly_rent=rent, reduction=reduction, moved_in_on=moved_in_on, vacated_on=vacated_on,
                 period=period,

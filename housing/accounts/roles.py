@@ -207,7 +207,15 @@ _ALLOCATION_RESALE_RUN: tuple[str, ...] = (
     "projects.allocate_unit",  # 回购、退回: 收回入库; 上市: 注销出保障房源库
     "allocation.sign_contract",  # the sale contract ends
 )
+_ALLOCATION_EXITS_VIEW: tuple[str, ...] = ("allocation.view_exitcase", "allocation.view_creditentry")
+_ALLOCATION_EXITS_RUN: tuple[str, ...] = (
+    "allocation.manage_exit",
+    "allocation.manage_tenancy",  # 腾退 through tenancy
+    "projects.occupy_unit",  # 腾退: the unit back in the stock
+    "allocation.sign_contract",  # 终止 the agreement
+)
 _ALLOCATION_VIEW = (
+    *_ALLOCATION_EXITS_VIEW,
     *_ALLOCATION_RESALE_VIEW,
     *_ALLOCATION_TENANCY_VIEW,
     *_ALLOCATION_SUBSIDIES_VIEW,
@@ -228,6 +236,7 @@ _ALLOCATION_RUN = (
     *_ALLOCATION_SUBSIDIES_RUN,
     *_ALLOCATION_ANNUAL_REVIEW_RUN,
     *_ALLOCATION_RESALE_RUN,
+    *_ALLOCATION_EXITS_RUN,
 )
 
 ROLE_SPECS: tuple[RoleSpec, ...] = (

@@ -170,6 +170,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "allocation.annual_review.tasks.annual_review_mark_overdue_daily",
         "schedule": timedelta(days=1),
     },
+    # 保障退出: 欠租、本市住房、年审结论退出 → 拟退出 (idempotent, daily).
+    "allocation-exit-scan": {"task": "allocation.exits.tasks.exit_scan_daily", "schedule": timedelta(days=1)},
 }
 # 租金催缴短信：应收时间后多少天发第一条，之后每隔多少天再发一条（0 为只发一次）；生成记录多久无进度视为中断。
 RENT_REMINDER_DAYS = env.int("RENT_REMINDER_DAYS", default=15)
@@ -184,6 +186,13 @@ RESALE_LOCK_YEARS = env.int("RESALE_LOCK_YEARS", default=5)
 RESALE_DEPRECIATION_RATE = env("RESALE_DEPRECIATION_RATE", default="0.02")
 RESALE_DEPRECIATION_FLOOR = env("RESALE_DEPRECIATION_FLOOR", default="0.60")
 RESALE_LAND_REVENUE_SHARE = env("RESALE_LAND_REVENUE_SHARE", default="0.50")
+# 保障退出 (allocation/exits, docs/allocation_exits.md): 欠租/空置满几个月、腾退期限（月）、骗取保障禁止再申请
+# 年限、逾期市场租金倍数 (Decimal string).
+EXIT_ARREARS_MONTHS = env.int("EXIT_ARREARS_MONTHS", default=6)
+EXIT_VACANT_MONTHS = env.int("EXIT_VACANT_MONTHS", default=6)
+EXIT_MOVE_OUT_MONTHS = env.int("EXIT_MOVE_OUT_MONTHS", default=2)
+EXIT_CREDIT_BAR_YEARS = env.int("EXIT_CREDIT_BAR_YEARS", default=5)
+EXIT_OVERSTAY_RENT_FACTOR = env("EXIT_OVERSTAY_RENT_FACTOR", default="1")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

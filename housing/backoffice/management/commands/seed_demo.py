@@ -33,6 +33,7 @@ DEMO_SEEDERS = [
     "allocation.contracts.demo.seed_demo_contracts",
     "allocation.subsidies.demo.seed_demo_subsidies",
     "allocation.tenancy.demo.seed_demo_tenancy",
+    "allocation.exits.demo.seed_demo_exits",
     "allocation.annual_review.demo.seed_demo_annual_review",
     "allocation.resale.demo.seed_demo_resale",
     "allocation.ledgers.demo.seed_demo_ledgers",

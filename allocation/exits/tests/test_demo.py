@@ -1,0 +1,22 @@
+"""The demo seeder: one notified arrears case, one completed exit with the unit back in stock; idempotent."""
+
+from __future__ import annotations
+
+from allocation.exits.demo import seed_demo_exits
+from allocation.exits.models import ExitCase, ExitState, ExitTrigger
+from projects.models import Unit, UnitState
+
+CITY = "440400000000"
+
+
+def test_demo_exits_idempotent(tenant, make_staff):
+    assert seed_demo_exits() == []  # no city account: nothing
+    make_staff("city", [("city_centre", CITY)], is_staff=True)
+    tenant(), tenant(), tenant()
+    seed_demo_exits()
+    seed_demo_exits()
+    assert ExitCase.objects.count() == 2
+    notified = ExitCase.objects.get(state=ExitState.NOTIFIED)
+    assert notified.trigger == ExitTrigger.ARREARS and notified.move_out_deadline is not None
+    done = ExitCase.objects.get(state=ExitState.EXITED)
+    assert Unit.objects.get(pk=done.move_in.unit_id).state == UnitState.DELIVERED
