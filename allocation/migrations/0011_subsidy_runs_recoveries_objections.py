@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('allocation', '0008_annual_review'),
+        ('allocation', '0010_rent_collection_reminders_fixed_charges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('admission', '0006_objection_reporter_account'),
-        ('allocation', '0008_annual_review'),
+        ('allocation', '0009_resale'),
         ('notify', '0001_initial'),
         ('projects', '0002_project_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

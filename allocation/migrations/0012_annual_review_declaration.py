@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("allocation", "0009_resale"),
+        ("allocation", "0011_subsidy_runs_recoveries_objections"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('admission', '0006_objection_reporter_account'),
-        ('allocation', '0009_resale'),
+        ('allocation', '0012_annual_review_declaration'),
         ('archive', '0003_documentuserobjectpermission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
