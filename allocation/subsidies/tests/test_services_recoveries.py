@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -35,6 +37,13 @@ from .test_services import batch_for, result_csv, run
 
 D = Decimal
 TODAY = datetime.date(2026, 12, 6)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """The dates below are relative to TODAY in the city's time zone, whatever the clock says."""
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        yield
 
 
 @pytest.fixture
