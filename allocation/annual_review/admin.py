@@ -9,7 +9,7 @@ from django.contrib import admin
 
 from housing.accounts.admin import ReadOnlyScopedAdmin
 
-from .models import AnnualReview
+from .models import AnnualReview, AnnualReviewRun
 
 
 @admin.register(AnnualReview)
@@ -18,4 +18,21 @@ class AnnualReviewAdmin(ReadOnlyScopedAdmin):
     list_filter = ["state", "decision"]
     search_fields = ["=number"]
     raw_id_fields = ["registry_entry", "created_by", "decided_by"]
+    show_full_result_count = False
+
+
+@admin.register(AnnualReviewRun)
+class AnnualReviewRunAdmin(ReadOnlyScopedAdmin):
+    list_display = [
+        "year",
+        "region_code",
+        "mode_code",
+        "state",
+        "total",
+        "processed",
+        "created",
+        "started_at",
+    ]
+    list_filter = ["state"]
+    raw_id_fields = ["started_by"]
     show_full_result_count = False

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from housing.accounts.models import User
 
-from .models import AnnualReview, AnnualReviewDecision, AnnualReviewState
+from .models import AnnualReview, AnnualReviewDecision, AnnualReviewRun, AnnualReviewState
+from .runs import annual_review_run_execute
 from .services import annual_review_decide, annual_review_run
 
 CITY = "440400000000"
@@ -23,7 +24,14 @@ def seed_demo_annual_review() -> list[tuple[str, str, str]]:
     if city is None:
         return []
     year = timezone.localdate().year
-    annual_review_run(year=year, region_code=CITY, actor=city)
+    # Through a run record the first time, so the list page shows its 生成记录; later seeds only top up.
+    if AnnualReviewRun.objects.filter(year=year, region_code=CITY, mode_code="").exists():
+        annual_review_run(year=year, region_code=CITY, actor=city)
+    else:
+        run = AnnualReviewRun.objects.create(
+            year=year, region_code=CITY, started_by=city, heartbeat_at=timezone.now()
+        )
+        annual_review_run_execute(run_id=run.pk)
     # One 变更标准 and one 退出 to look at; the other reviews stay 待审核. Each only once (idempotent).
     for decision, extra in (
         (AnnualReviewDecision.CHANGE_STANDARD,

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from housing.regions.models import RegionScoped
 
-from ..common import user_fk
+from ..common import ProgressRun, user_fk
 
-__all__ = ["AnnualReview", "AnnualReviewDecision", "AnnualReviewEvent", "AnnualReviewState"]
+__all__ = ["AnnualReview", "AnnualReviewDecision", "AnnualReviewEvent", "AnnualReviewRun", "AnnualReviewState"]
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 RUN_PERMISSION = "allocation.run_annual_review"
@@ -134,3 +134,28 @@ class AnnualReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review_id} {self.from_state}→{self.to_state}"
+
+
+class AnnualReviewRun(ProgressRun, RegionScoped):
+    """发起年审 once pressed (or queued by beat): year, region and mode, with its progress and counts.
+
+    ``region_code`` is the region the run covers, so the page shows each caseworker the runs of their own
+    area. 继续 re-queues the same record; the review's unique (family, year) constraint makes that safe.
+    """
+
+    stale_setting = "ANNUAL_REVIEW_RUN_STALE_MINUTES"
+
+    year = models.PositiveSmallIntegerField(_("年审年度"))
+    mode_code = models.CharField(_("保障方式"), max_length=32, blank=True, default="")
+    created = models.PositiveIntegerField(_("新增年审"), default=0)
+    flagged = models.PositiveIntegerField(_("核查发现问题"), default=0)
+    overdue = models.PositiveIntegerField(_("转为逾期未审"), default=0)
+
+    class Meta:
+        verbose_name = _("年审生成记录")
+        verbose_name_plural = _("年审生成记录")
+        ordering = ["-started_at", "-pk"]
+        indexes = [*RegionScoped.Meta.indexes]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region_code} {self.get_state_display()}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from housing.accounts.scope import get_in_scope_or_404, scope_queryset
 
-from .models import AnnualReview, AnnualReviewDecision, AnnualReviewState
+from .models import AnnualReview, AnnualReviewDecision, AnnualReviewRun, AnnualReviewState
 
 
 def annual_review_list(*, user) -> QuerySet[AnnualReview]:
@@ -34,6 +34,25 @@ def annual_review_list(*, user) -> QuerySet[AnnualReview]:
             "registry_entry__applicant_name",
         )  # fmt: skip
     )
+
+
+def annual_review_runs_recent(*, user, limit: int = 5) -> list[AnnualReviewRun]:
+    """生成记录 of the user's area, newest first (the list page shows a few; older ones stay in admin)."""
+    from housing.regions.models import Region
+    from rules.names import mode_names
+
+    runs = scope_queryset(AnnualReviewRun.objects.select_related("started_by"), user)
+    runs = list(runs.order_by("-started_at", "-pk")[:limit])
+    regions = dict(Region.objects.filter(code__in={r.region_code for r in runs}).values_list("code", "name"))
+    modes = mode_names() if any(r.mode_code for r in runs) else {}
+    for run in runs:  # names for the page, looked up once for the few runs shown
+        run.region_label = regions.get(run.region_code, run.region_code)
+        run.mode_label = modes.get(run.mode_code, run.mode_code) if run.mode_code else ""
+    return runs
+
+
+def annual_review_run_get_for_user(*, user, pk) -> AnnualReviewRun:
+    return get_in_scope_or_404(AnnualReviewRun.objects.all(), user, pk=pk)
 
 
 def annual_review_get_for_user(*, user, pk) -> AnnualReview:

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from housing.accounts.scope import code_in_scope, scope_queryset
 from housing.regions.codes import scope_prefix
 
 from ..contracts.models import Contract, ContractKind, ContractState
+from ..runs import progress_run_beat
 from ..subsidies.checks import run_checks
 from .models import AnnualReview, AnnualReviewDecision, AnnualReviewEvent, AnnualReviewState
 
@@ -77,12 +79,15 @@ def _own_leases(entries) -> list[int]:
     )
 
 
-def annual_review_run(*, year: int, region_code: str, actor, mode_code: str = "") -> dict[str, int]:
+def annual_review_run(
+    *, year: int, region_code: str, actor, mode_code: str = "", chunk_size: int | None = None, run=None
+) -> dict[str, int]:
     """保障对象年审: one review per family in guarantee without one for ``year`` (idempotent, chunked).
 
     Each chunk is its own transaction: a run stopped half-way keeps the chunks it finished, and the next
     run adds exactly the families still missing (the unique registry entry + year constraint skips the
-    rest). The checks are the subsidies run's (``allocation.subsidies.checks.run_checks``).
+    rest). The checks are the subsidies run's (``allocation.subsidies.checks.run_checks``). With a
+    ``run`` record (生成记录), each chunk's commit also moves its progress and heartbeat.
     """
     if not 2000 <= int(year) <= 2100:
         raise ValidationError({"year": _("年审年度应为四位年份，例如 2026。")})
@@ -95,8 +100,12 @@ def annual_review_run(*, year: int, region_code: str, actor, mode_code: str = ""
     )
     today = timezone.localdate()
     created = flagged = 0
-    for offset in range(0, len(pending_ids), CHUNK):
-        ids = pending_ids[offset : offset + CHUNK]
+    before = done.count()
+    if run is not None:
+        progress_run_beat(run, total=before + len(pending_ids), processed=before)
+    size = chunk_size or CHUNK
+    for offset in range(0, len(pending_ids), size):
+        ids = pending_ids[offset : offset + size]
         with transaction.atomic():
             chunk = list(
                 RegistryEntry.objects.filter(pk__in=ids).only(
@@ -133,6 +142,11 @@ def annual_review_run(*, year: int, region_code: str, actor, mode_code: str = ""
             made = AnnualReview.objects.bulk_create(rows, ignore_conflicts=True)
             created += len(made)
             flagged += sum(1 for r in rows if r.check_problems)
+            if run is not None:
+                progress_run_beat(
+                    run, processed=before + offset + len(ids), created=F("created") + len(made),
+                    flagged=F("flagged") + sum(1 for r in made if r.check_problems),
+                )  # fmt: skip
     return {"created": created, "flagged": flagged}
 
 

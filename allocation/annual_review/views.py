@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from housing.accounts.scope import code_in_scope
 from housing.backoffice.access import staff_permission_required
 from housing.backoffice.forms import add_service_errors
 from housing.backoffice.listing import Column, ScopedListView
@@ -22,7 +22,8 @@ from . import selectors
 from .filters import AnnualReviewFilter
 from .forms import DecisionForm, RunForm
 from .models import DECIDE_PERMISSION, RUN_PERMISSION
-from .services import annual_review_deadline, annual_review_decide
+from .runs import annual_review_run_resume, annual_review_run_start
+from .services import annual_review_decide
 
 VIEW = "allocation.view_annualreview"
 
@@ -82,32 +83,56 @@ class AnnualReviewListView(ScopedListView):
                     "region_code": _default_region(self.request.user),
                 },
             )
+        context.update(_runs_context(self.request.user))
         return context
+
+
+def _runs_context(user) -> dict:
+    runs = selectors.annual_review_runs_recent(user=user)
+    return {"runs": runs, "run_in_progress": any(run.is_live for run in runs),
+            "can_run": user.has_perm(RUN_PERMISSION)}  # fmt: skip
+
+
+@require_GET
+@staff_permission_required(VIEW)
+@vary_on_headers("HX-Request")
+def annual_review_runs_fragment(request):
+    """生成记录 with each run's progress; the list page polls it every 2 s while a run is live."""
+    return render(request, "allocation/annual_review/_runs.html", _runs_context(request.user))
+
+
+@require_POST
+@staff_permission_required(RUN_PERMISSION)
+def annual_review_run_resume_view(request, pk: int):
+    """继续 an interrupted or failed run: the same record re-queued; only missing reviews are added."""
+    run = selectors.annual_review_run_get_for_user(user=request.user, pk=pk)
+    try:
+        annual_review_run_resume(run=run, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, _("已继续生成 %(y)s 年度的年审。") % {"y": run.year})
+    return redirect("allocation:annual_review_list")
 
 
 @require_POST
 @staff_permission_required(RUN_PERMISSION)
 def annual_review_run_view(request):
-    """发起年审: queued as a Celery job (runs at once where Celery is eager)."""
+    """发起年审: a run record, the Celery task queued; the list shows its progress under 生成记录."""
     form = RunForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
-        if not code_in_scope(request.user, data["region_code"]):
-            form.add_error("region_code", _("该区划不在您的管辖范围内。"))
+        try:
+            annual_review_run_start(
+                year=data["year"], region_code=data["region_code"], mode_code=data["mode_code"],
+                actor=request.user,
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            try:
-                annual_review_deadline(data["year"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                from .tasks import annual_review_run_task
-
-                annual_review_run_task.delay(
-                    data["year"], data["region_code"], data["mode_code"], request.user.pk
-                )
-                messages.success(request, _("已开始生成 %(y)s 年度的年审，完成后刷新本页查看（重复生成不会新增）。")
-                                 % {"y": data["year"]})  # fmt: skip
-                return redirect("allocation:annual_review_list")
+            messages.success(request, _("已开始生成 %(y)s 年度的年审，进度见下方“生成记录”（重复生成不会新增）。")
+                             % {"y": data["year"]})  # fmt: skip
+            return redirect("allocation:annual_review_list")
     return render(request, "admission/form.html", {
         "form": form, "title": _("发起年审"), "submit_label": _("生成"),
         "cancel_url": reverse("allocation:annual_review_list"), "breadcrumbs": [_crumb(), (_("发起"), None)],

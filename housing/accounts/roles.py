@@ -179,6 +179,7 @@ _ALLOCATION_TENANCY_VIEW: tuple[str, ...] = (
     "allocation.view_vacating",
     "allocation.view_rentreceivable",
     "allocation.view_rentreceipt",
+    "allocation.view_monthlyfixedcharge",  # 每月固定费用 (A.8.7), shown beside the rent
 )
 _ALLOCATION_TENANCY_RUN: tuple[str, ...] = (
     "allocation.manage_tenancy",

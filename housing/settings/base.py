@@ -165,7 +165,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "allocation.tenancy.tasks.send_rent_reminders",
         "schedule": timedelta(days=1),
     },
-    # 年审: reviews still 待审核 after ANNUAL_REVIEW_DEADLINE become 逾期未审 (idempotent, daily).
+    # 年审: reviews still 待审核 after ANNUAL_REVIEW_DEADLINE become 逾期未审 (idempotent, daily); from
+    # ANNUAL_REVIEW_AUTO_START (if set) the year's city-wide run is started once.
     "allocation-annual-review-overdue": {
         "task": "allocation.annual_review.tasks.annual_review_mark_overdue_daily",
         "schedule": timedelta(days=1),
@@ -180,6 +181,9 @@ RENT_RUN_STALE_MINUTES = env.int("RENT_RUN_STALE_MINUTES", default=10)
 # 年审截止日期（月-日）；逾期未审的家庭自次月起暂停补贴、不补发 (allocation/annual_review)。
 ANNUAL_REVIEW_DEADLINE = env("ANNUAL_REVIEW_DEADLINE", default="12-31")
 ANNUAL_REVIEW_SUSPEND_OVERDUE = env.bool("ANNUAL_REVIEW_SUSPEND_OVERDUE", default=True)
+# 每年自动发起全市年审的日期（月-日，如 "01-10"；空为不自动发起，由各区在年审页面发起）；生成记录多久无进度视为中断。
+ANNUAL_REVIEW_AUTO_START = env("ANNUAL_REVIEW_AUTO_START", default="")
+ANNUAL_REVIEW_RUN_STALE_MINUTES = env.int("ANNUAL_REVIEW_RUN_STALE_MINUTES", default=10)
 # 经适房再上市 (allocation/resale, docs/allocation_resale.md): 满几年可上市、回购的年折旧率与最低成新率、
 # 上市时按差价缴纳土地收益等价款的比例。Strings: Decimal, never float.
 RESALE_LOCK_YEARS = env.int("RESALE_LOCK_YEARS", default=5)

@@ -12,15 +12,19 @@ from .conftest import DISTRICT_B_COMMUNITY
 CITY = "440400000000"
 
 
-def test_run_button_creates_the_years_reviews_and_a_second_press_adds_nothing(client, guaranteed, city_admin):
+def test_run_button_creates_the_years_reviews_and_a_second_press_adds_nothing(
+    client, guaranteed, city_admin, django_capture_on_commit_callbacks
+):
     guaranteed()
     client.force_login(city_admin)
     page = client.get(reverse("allocation:annual_review_list")).content.decode()
     assert 'data-testid="annual-review-run"' in page
     url = reverse("allocation:annual_review_run")
-    assert client.post(url, {"year": "2026", "region_code": CITY}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"year": "2026", "region_code": CITY}).status_code == 302
     assert AnnualReview.objects.count() == 1
-    client.post(url, {"year": "2026", "region_code": CITY})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"year": "2026", "region_code": CITY})
     assert AnnualReview.objects.count() == 1
     response = client.post(url, {"year": "二〇二六", "region_code": CITY})
     assert response.status_code == 200 and "二〇二六" in response.content.decode()
