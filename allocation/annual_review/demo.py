@@ -1,4 +1,5 @@
-"""Demo: this year's 保障对象年审 of the demo families in guarantee, one decided 变更标准, one 退出, the rest 待审核.
+"""Demo: this year's 保障对象年审 of the demo families in guarantee, one decided 变更标准, one 退出, the rest
+待审核 (always at least one: the year's review is in progress and that family has declared).
 
 Idempotent: the run adds nothing a second time and only an undecided review is decided. Does nothing when
 no demo family is in guarantee yet.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Case, When
 from django.utils import timezone
 
 from housing.accounts.models import User
@@ -38,11 +40,12 @@ def seed_demo_annual_review() -> list[tuple[str, str, str]]:
          {"new_subsidy_amount": Decimal("800.00"), "opinion": "演示：家庭收入增加，补贴标准下调。"}),
         (AnnualReviewDecision.EXIT, {"exit_reason": "演示：已购买商品住房", "opinion": "演示：家庭已有住房，退出保障。"}),
     ):  # fmt: skip
-        if AnnualReview.objects.filter(year=year, decision=decision).exists():
+        pending = AnnualReview.objects.filter(year=year, state=AnnualReviewState.PENDING)
+        # At least one review stays 待审核 (the year's review is "in progress", and its family declares).
+        if AnnualReview.objects.filter(year=year, decision=decision).exists() or pending.count() < 2:
             continue
-        review = (
-            AnnualReview.objects.filter(year=year, state=AnnualReviewState.PENDING).order_by("pk").first()
-        )
+        # A new monthly subsidy belongs to a 租赁补贴 family where there is one.
+        review = pending.order_by(Case(When(mode_code="rent_subsidy", then=0), default=1), "pk").first()
         if review is not None:
             annual_review_decide(review=review, actor=city, decision=decision, **extra)
     return seed_demo_declaration()

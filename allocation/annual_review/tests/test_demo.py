@@ -38,3 +38,14 @@ def test_demo_declaration_gives_a_portal_family_a_declared_pending_review(guaran
     client.force_login(User.objects.get(phone="13800000002"))
     me = client.get(reverse("portal:me")).content.decode()
     assert "年度复核：请更新家庭信息" in me and "已申报，待审核" in me
+
+
+def test_demo_with_two_families_decides_one_and_keeps_the_other_pending_and_declared(guaranteed, make_staff):
+    from allocation.annual_review.declarations import AnnualReviewDeclaration
+
+    make_staff("city", [("city_centre", CITY)], is_staff=True)
+    guaranteed(project="gongzu", mode="rental_in_kind"), guaranteed()
+    seed_demo_annual_review()
+    decided = AnnualReview.objects.exclude(decision="").get()
+    assert (decided.decision, decided.mode_code) == (AnnualReviewDecision.CHANGE_STANDARD, "rent_subsidy")
+    assert AnnualReviewDeclaration.objects.get().review.state == AnnualReviewState.PENDING
