@@ -14,20 +14,22 @@ INPUT = {"class": "form-control form-control-sm"}
 class ReceivableFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("租金年度"), widget=forms.NumberInput(attrs=INPUT))
     month = django_filters.NumberFilter(label=_("租金月份"), widget=forms.NumberInput(attrs=INPUT))
-    unpaid = django_filters.BooleanFilter(
-        label=_("仅看欠缴"),
-        method="filter_unpaid",
-        widget=forms.NullBooleanSelect(attrs={"class": "form-select form-select-sm"}),
+    paid = django_filters.ChoiceFilter(
+        label=_("缴费情况"),
+        method="filter_paid",
+        choices=(("owing", _("欠缴")), ("settled", _("已缴清"))),
+        empty_label=_("全部"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
     class Meta:
         model = RentReceivable
         fields = ["year", "month"]
 
-    def filter_unpaid(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(outstanding_amount__gt=0) if value else queryset.filter(outstanding_amount=0)
+    def filter_paid(self, queryset, name, value):
+        if value == "owing":
+            return queryset.filter(outstanding_amount__gt=0)
+        return queryset.filter(outstanding_amount=0) if value == "settled" else queryset
 
 
 class ArrearsFilter(django_filters.FilterSet):

@@ -25,6 +25,7 @@ from .filters import ArrearsFilter, ReceivableFilter
 from .forms import CollectionImportForm, FixedChargeForm, MoveInForm, ReceiptForm, RentRunForm, VacatingForm
 from .models import RENT_COLLECT_PERMISSION, TENANCY_MANAGE_PERMISSION
 from .services import (
+    money,
     move_in_register,
     move_out_register,
     rent_receipt_record,
@@ -170,8 +171,9 @@ class ReceivableListView(ScopedListView):
         Column(gettext_lazy("租金金额"), "amount", sort="amount"),
         Column(gettext_lazy("已收金额"), "paid_amount"),
         Column(gettext_lazy("未收金额"), "outstanding_amount", sort="outstanding_amount"),
-        Column(gettext_lazy("每月固定款项"), "fixed_charges"),
-        Column(gettext_lazy("本月应缴合计"), "month_total"),
+        # Sums of an annotation: yuan to the cent on every database (SQLite returns them unrounded).
+        Column(gettext_lazy("每月固定款项"), lambda r: money(r.fixed_charges)),
+        Column(gettext_lazy("本月应缴合计"), lambda r: money(r.month_total)),
         Column(gettext_lazy("应收时间"), "due_on", sort="due_on"),
     ]
     export_columns = list(columns)

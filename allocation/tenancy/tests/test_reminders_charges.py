@@ -70,6 +70,10 @@ def test_receipt_page_shows_reminders_and_the_months_total_with_fixed_charges(ow
     assert f'data-testid="month-total">{receivable.amount + Decimal("57.75")}<' in page
     listing = client.get(reverse("allocation:tenancy_receivables")).content.decode()
     assert "57.75" in listing and str(receivable.amount + Decimal("57.75")) in listing
+    assert '<option value="" selected>全部</option>' in listing and "缴费情况" in listing
+    url = reverse("allocation:tenancy_receivables")
+    assert receivable.number in client.get(url, {"paid": "owing"}).content.decode()
+    assert receivable.number not in client.get(url, {"paid": "settled"}).content.decode()
 
 
 def test_fixed_charge_checks_month_amount_and_duplicates(owing, officer):
