@@ -750,3 +750,33 @@ def seed_demo_cases(*, plans: list[CasePlan] | None = None) -> list[tuple[str, s
             # Someone else's data already holds one of this case's people: leave the case out whole.
             continue
     return printed
+
+
+def build_sale_family_plans(today: datetime.date | None = None, count: int = 4) -> list[CasePlan]:
+    """``count`` 经适房 cases taken the whole way to 准予登记, always the same (their own seed).
+
+    The ~200 random cases happen to register no 经适房 family; the sale contracts and the resale and
+    return demos after allocation need some.
+    """
+    rng = random.Random(SEED + 1)
+    people = _People(rng)
+    this_year = (today or timezone.localdate()).year
+    project_code, mode_code, _weight, (low, high), label = next(p for p in PROJECTS if p[0] == "jingshi")
+    plans = []
+    for number in range(1, count + 1):
+        street = rng.choices(STREETS, weights=[s.weight for s in STREETS])[0]
+        plans.append(
+            _plan_case(
+                rng, people, number=1000 + number, street=street,
+                region_code=f"{street.code9}{rng.randint(1, 3):03d}",
+                project=(project_code, mode_code, low, high, label),
+                state=S.REGISTERED, steps=FORWARD, reason="", this_year=this_year,
+            )  # fmt: skip
+        )
+    return plans
+
+
+def seed_demo_sale_families() -> list[tuple[str, str, str]]:
+    """DEMO_SEEDERS entry after ``seed_demo_cases``: the registered 经适房 families (idempotent likewise)."""
+    seed_demo_cases(plans=build_sale_family_plans(timezone.localdate()))
+    return []  # the caseworkers were printed by seed_demo_cases

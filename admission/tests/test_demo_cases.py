@@ -147,3 +147,16 @@ def test_search_by_exact_id_number_finds_the_case_of_a_member(
     page = response.content.decode()
     assert application.receipt_number in page
     assert application.family.id_number_masked in page
+
+
+@pytest.mark.django_db
+def test_the_sale_families_are_registered_for_the_sale_demos_once(demo_city):
+    from admission.demo_cases import seed_demo_sale_families
+    from admission.registry.models import RegistryEntry
+
+    before = Application.objects.count()
+    assert seed_demo_sale_families() == [] and seed_demo_sale_families() == []
+    added = Application.objects.filter(project_code="jingshi", state=S.REGISTERED)
+    assert Application.objects.count() == before + 4 == before + added.count()
+    entries = RegistryEntry.objects.filter(project_code="jingshi", mode_kind="sale_in_kind", status="waiting")
+    assert entries.count() == 4

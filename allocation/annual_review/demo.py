@@ -35,17 +35,18 @@ def seed_demo_annual_review() -> list[tuple[str, str, str]]:
         )
         annual_review_run_execute(run_id=run.pk)
     # One 变更标准 and one 退出 to look at; the other reviews stay 待审核. Each only once (idempotent).
-    for decision, extra in (
-        (AnnualReviewDecision.CHANGE_STANDARD,
+    # The new monthly subsidy goes to a 租赁补贴 family, the 退出 to a family living in its unit.
+    for decision, preferred, extra in (
+        (AnnualReviewDecision.CHANGE_STANDARD, "rent_subsidy",
          {"new_subsidy_amount": Decimal("800.00"), "opinion": "演示：家庭收入增加，补贴标准下调。"}),
-        (AnnualReviewDecision.EXIT, {"exit_reason": "演示：已购买商品住房", "opinion": "演示：家庭已有住房，退出保障。"}),
+        (AnnualReviewDecision.EXIT, "rental_in_kind",
+         {"exit_reason": "演示：家庭收入超过保障标准", "opinion": "演示：复核收入超标，退出保障。"}),
     ):  # fmt: skip
         pending = AnnualReview.objects.filter(year=year, state=AnnualReviewState.PENDING)
         # At least one review stays 待审核 (the year's review is "in progress", and its family declares).
         if AnnualReview.objects.filter(year=year, decision=decision).exists() or pending.count() < 2:
             continue
-        # A new monthly subsidy belongs to a 租赁补贴 family where there is one.
-        review = pending.order_by(Case(When(mode_code="rent_subsidy", then=0), default=1), "pk").first()
+        review = pending.order_by(Case(When(mode_code=preferred, then=0), default=1), "pk").first()
         if review is not None:
             annual_review_decide(review=review, actor=city, decision=decision, **extra)
     return seed_demo_declaration()
@@ -78,8 +79,11 @@ def seed_demo_declaration() -> list[tuple[str, str, str]]:
             year=year, registry_entry__id_number_digest=user.id_number_digest
         ).first()
     else:
+        # A family that already has a portal account (the subsidy demo's) is not given a second one.
+        accounts = User.objects.filter(kind=UserKind.APPLICANT).values("id_number_digest")
         review = (
             AnnualReview.objects.filter(year=year, state=AnnualReviewState.PENDING)
+            .exclude(registry_entry__id_number_digest__in=accounts)
             .select_related("registry_entry__family")
             .order_by("pk")
             .first()

@@ -1,6 +1,10 @@
-"""Demo: one signed contract of every kind for the demo city's waiting families, with PDFs in the archive.
+"""Demo: signed contracts of every kind for the demo city's waiting families, with PDFs in the archive.
 
-Idempotent: a kind that already has a signed contract is skipped on a second run. Runs after the admission
+Two 公租房 leases and two 租赁补贴 agreements, one of every other kind. They began six months ago (the
+first of that month), so the after-allocation demos have months of rent and subsidy history; a family
+registered after that date is shown as registered a month before its contract began.
+
+Idempotent: a kind that already has its number of signed contracts is skipped on a second run. Runs after the admission
 demo (registered families) and the projects demo (handed-over 公租房 stock). The demo stock has no
 handed-over 经适房 or 共有产权房 yet, so a small handed-over 配售 building is added once for the sale
 contracts (marked 演示, ``is_demo``).
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,25 +31,28 @@ from .services import KIND_SPECS, contract_draft, contract_sign, unit_holder
 
 SALE_PROJECT = "DEMO-HT-{district}"
 ATTEMPTS = 8
+HISTORY_MONTHS = 6
 
-# kind → (project codes of the family, mode kind, extra draft arguments)
+# kind → (how many, project codes of the family, mode kind, extra draft arguments)
 PLAN = (
-    (ContractKind.PUBLIC_RENTAL, ("gongzu",), ModeKind.RENTAL_IN_KIND, {}),
-    (ContractKind.LOW_RENT, ("lianzu",), ModeKind.RENTAL_IN_KIND, {}),
-    (ContractKind.AFFORDABLE_SALE, ("jingshi",), ModeKind.SALE_IN_KIND, {}),
+    (ContractKind.PUBLIC_RENTAL, 2, ("gongzu",), ModeKind.RENTAL_IN_KIND, {}),
+    (ContractKind.LOW_RENT, 1, ("lianzu",), ModeKind.RENTAL_IN_KIND, {}),
+    (ContractKind.AFFORDABLE_SALE, 1, ("jingshi",), ModeKind.SALE_IN_KIND, {}),
     (
         ContractKind.SHARED_OWNERSHIP_SALE,
+        1,
         ("jingshi",),
         ModeKind.SALE_IN_KIND,
         {"ownership_share": Decimal("70")},
     ),
     (
         ContractKind.RENT_SUBSIDY,
+        2,
         ("lianzu",),
         ModeKind.RENT_SUBSIDY,
         {
             "bank_name": "中国工商银行珠海分行",
-            "bank_account": "6222020400012345678",
+            "bank_account": "622202040001234567{n}",
             "payment_cycle": "monthly",
         },
     ),
@@ -100,33 +108,58 @@ def _unit_for(kind: str, district: str) -> Unit | None:
     return None
 
 
+def demo_contracts_start(today: datetime.date) -> datetime.date:
+    """The first day of the month ``HISTORY_MONTHS`` months before ``today``'s."""
+    return today.replace(day=1) - relativedelta(months=HISTORY_MONTHS)
+
+
+def _registered_before(entry: RegistryEntry, starts_on: datetime.date) -> None:
+    """A family cannot sign before it is registered: the demo family was registered a month earlier."""
+    moment = timezone.make_aware(
+        datetime.datetime.combine(starts_on - relativedelta(months=1), datetime.time(9))
+    )
+    if entry.registered_at > moment:
+        RegistryEntry.objects.filter(pk=entry.pk).update(registered_at=moment)
+
+
 def seed_demo_contracts() -> list[tuple[str, str, str]]:
     city = User.objects.filter(username="city").first()
     if city is None:
         return []
-    starts_on = timezone.localdate().replace(day=1)
-    for kind, projects, mode_kind, extra in PLAN:
-        if Contract.objects.filter(kind=kind, state=ContractState.SIGNED).exists():
-            continue
-        families = RegistryEntry.objects.filter(
-            status=GuaranteeStatus.WAITING, project_code__in=projects, mode_kind=mode_kind
-        ).order_by("registered_at", "pk")
-        for entry in families[:ATTEMPTS]:
-            unit = None
-            if KIND_SPECS[kind].unit_modes:
-                if kind in (ContractKind.AFFORDABLE_SALE, ContractKind.SHARED_OWNERSHIP_SALE):
-                    _sale_units(entry.region_code[:6] + "000000")
-                unit = _unit_for(kind, entry.region_code)
-                if unit is None:
-                    break
-            try:
-                with transaction.atomic():
-                    contract = contract_draft(
-                        registry_entry=entry, kind=kind, actor=city, unit=unit, starts_on=starts_on, **extra
-                    )
-                    contract = contract_sign(contract=contract, actor=city, signed_on=starts_on)
-            except ValidationError:
-                continue  # this family no longer qualifies under today's rules: try the next one
-            contract_pdf_issue(contract_id=contract.pk, actor=city)
-            break
+    starts_on = demo_contracts_start(timezone.localdate())
+    for kind, wanted, projects, mode_kind, extra in PLAN:
+        for _n in range(wanted - Contract.objects.filter(kind=kind, state=ContractState.SIGNED).count()):
+            if not _sign_one(kind, projects, mode_kind, extra, city, starts_on):
+                break
     return []
+
+
+def _sign_one(kind, projects, mode_kind, extra, city, starts_on) -> bool:
+    families = RegistryEntry.objects.filter(
+        status=GuaranteeStatus.WAITING, project_code__in=projects, mode_kind=mode_kind
+    ).order_by("registered_at", "pk")
+    arguments = dict(extra)
+    if "bank_account" in arguments:  # one account per family
+        arguments["bank_account"] = arguments["bank_account"].format(
+            n=Contract.objects.filter(kind=kind).count()
+        )
+    for entry in families[:ATTEMPTS]:
+        unit = None
+        if KIND_SPECS[kind].unit_modes:
+            if kind in (ContractKind.AFFORDABLE_SALE, ContractKind.SHARED_OWNERSHIP_SALE):
+                _sale_units(entry.region_code[:6] + "000000")
+            unit = _unit_for(kind, entry.region_code)
+            if unit is None:
+                return False
+        try:
+            with transaction.atomic():
+                _registered_before(entry, starts_on)
+                contract = contract_draft(
+                    registry_entry=entry, kind=kind, actor=city, unit=unit, starts_on=starts_on, **arguments
+                )
+                contract = contract_sign(contract=contract, actor=city, signed_on=starts_on)
+        except ValidationError:
+            continue  # this family no longer qualifies under today's rules: try the next one
+        contract_pdf_issue(contract_id=contract.pk, actor=city)
+        return True
+    return False

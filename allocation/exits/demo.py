@@ -1,11 +1,15 @@
 """Demo: one 欠租 case already notified (腾退期限 running), one completed exit with the unit back in stock.
 
 Idempotent: each step runs only while no case of its kind exists. Runs after ``seed_demo_tenancy`` and
-does nothing while fewer than two demo families live in their units.
+takes the family owing the most rent for the 欠租 case.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from housing.accounts.models import User
@@ -29,11 +33,13 @@ def seed_demo_exits() -> list[tuple[str, str, str]]:
         return []
     actor = city if all(city.has_perm(p) for p in PERMS) else system_actor()
     today = timezone.localdate()
+    # The family owing the most rent is the 欠租 case; the next one the 转租 case.
     tenants = list(
         MoveIn.objects.filter(vacated_on__isnull=True, registry_entry__status="guaranteed")
         .exclude(registry_entry__exit_cases__isnull=False)
+        .annotate(owed=Coalesce(Sum("receivables__outstanding_amount"), Decimal("0")))
         .select_related("registry_entry")
-        .order_by("pk")[:2]
+        .order_by("-owed", "pk")[:2]
     )
     if not ExitCase.objects.filter(trigger=ExitTrigger.ARREARS).exists() and tenants:
         move_in = tenants.pop(0)

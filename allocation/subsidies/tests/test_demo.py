@@ -49,3 +49,17 @@ def test_demo_subsidies_idempotent(agreement, make_staff):
     assert objection.due == this_month and objection.reply
     for due in SubsidyDue.objects.all():
         assert subsidy_reconciliation(user=city, period=due.period, project_code="lianzu").balanced
+
+
+def test_demo_with_two_families_holds_only_the_one_in_the_mirror(agreement, make_staff):
+    make_staff("city", [("city_centre", CITY)], is_staff=True)
+    start = (timezone.localdate().replace(day=1) - datetime.timedelta(days=120)).replace(day=1)
+    paid_family, held_family = agreement("1500.00", start=start), agreement("900.00", start=start)
+    seed_demo_subsidies()
+    this_month = timezone.localdate().strftime("%Y-%m")
+    held = SubsidyDue.objects.get(period=this_month, agreement=held_family)
+    assert held.state == SubsidyDueState.HELD and "已有住房" in held.hold_reason_text
+    assert SubsidyDue.objects.get(period=this_month, agreement=paid_family).state == SubsidyDueState.PAYABLE
+    # the earlier months paid both (the property appeared this month)
+    assert SubsidyDue.objects.filter(agreement=held_family, state=SubsidyDueState.PAID).count() == 3
+    assert SubsidyPayment.objects.filter(status=PaymentStatus.PAID).count() == 5

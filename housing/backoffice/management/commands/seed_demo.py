@@ -20,6 +20,7 @@ DEMO_SEEDERS = [
     "housing.exchange.demo.seed_demo_exchange",
     # Admission's cases through every stage, then each part's records on top of them.
     "admission.demo_cases.seed_demo_cases",
+    "admission.demo_cases.seed_demo_sale_families",
     "admission.checks.demo.seed_demo_checks",
     "admission.publicity.demo.seed_demo_publicity",
     "admission.casework.demo.seed_demo_casework",
