@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from housing.accounts.scope import get_in_scope_or_404, scope_queryset
+from housing.regions.models import Region
 
 from ..contracts.models import Contract
 from .models import MonthlyFixedCharge, MoveIn, RentCollectionImport, RentReceivable, RentReminder, RentRun
@@ -163,6 +164,9 @@ def arrears_by_family(*, user, as_of: datetime.date | None = None) -> QuerySet:
             "registry_entry__application_number",
             "registry_entry__applicant_name",
             "registry_entry__region_code",
+            region_name=Subquery(
+                Region.objects.filter(code=OuterRef("registry_entry__region_code")).values("name")[:1]
+            ),
         )  # fmt: skip
         .annotate(total=Sum("outstanding_amount"), **annotations)
         .order_by("-total", "registry_entry_id")

@@ -278,6 +278,11 @@ def _bucket(key):
     return lambda row: row[key]
 
 
+def _bucket_money(key):
+    # Sums of a grouped query: yuan to the cent on every database (SQLite returns them unrounded).
+    return lambda row: money(row[key])
+
+
 class ArrearsListView(ScopedListView):
     """欠租账龄: outstanding rent per family and region in four age buckets."""
 
@@ -287,9 +292,11 @@ class ArrearsListView(ScopedListView):
     columns = [
         Column(gettext_lazy("申请人编号"), _bucket("registry_entry__application_number")),
         Column(gettext_lazy("申请人"), _bucket("registry_entry__applicant_name")),
-        Column(gettext_lazy("行政区划代码"), _bucket("registry_entry__region_code")),
-        *[Column(label, _bucket(key)) for key, label, _low, _high in selectors.AGEING_BUCKETS],
-        Column(gettext_lazy("欠租合计"), _bucket("total")),
+        Column(
+            gettext_lazy("行政区划"), lambda row: row["region_name"] or row["registry_entry__region_code"]
+        ),
+        *[Column(label, _bucket_money(key)) for key, label, _low, _high in selectors.AGEING_BUCKETS],
+        Column(gettext_lazy("欠租合计"), _bucket_money("total")),
     ]
     search_fields = ("registry_entry__application_number__iexact",)
     search_placeholder = gettext_lazy("申请编号")

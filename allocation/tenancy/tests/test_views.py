@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from allocation.tenancy.models import RentReceipt, RentReceivable, RentRun
 from allocation.tenancy.services import move_in_register, rent_receivables_run
+from housing.regions.models import Region
 from projects.models import UnitState
 
 from .conftest import TENANCY_PERMS, grant
@@ -101,6 +102,9 @@ def test_other_district_staff_sees_nothing_and_gets_404(
     assert move_in.contract.number in client.get(reverse("allocation:tenancy_moveins")).content.decode()
     arrears = client.get(reverse("allocation:tenancy_arrears")).content.decode()
     assert move_in.registry_entry.application_number in arrears
+    region = Region.objects.get(code=move_in.registry_entry.region_code)
+    assert f"<td>{region.name}</td>" in arrears  # the division by name, not its code
+    assert f"<td>{receivable.amount:.2f}</td>" in arrears  # the bucket in yuan to the cent
 
 
 def test_lists_keep_their_query_count_with_many_rows(signed_contract, officer, client,
