@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +53,22 @@ def subsidy_due_get_for_user(*, user, pk) -> SubsidyDue:
 
 
 def payment_batch_list(*, user) -> QuerySet[PaymentBatch]:
-    return scope_queryset(PaymentBatch.objects.select_related("created_by"), user)
+    """Batches with their project's and division's names and the bank's outcome per line, in one query."""
+    from housing.regions.models import Region
+    from rules.models import GuaranteeProject
+
+    def outcome(status):
+        return Count("payments", filter=Q(payments__status=status))
+
+    return scope_queryset(PaymentBatch.objects.select_related("created_by"), user).annotate(
+        project_name=Subquery(
+            GuaranteeProject.objects.filter(code=OuterRef("project_code")).order_by("pk").values("name")[:1]
+        ),
+        region_name=Subquery(Region.objects.filter(code=OuterRef("region_code")).values("name")[:1]),
+        paid_lines=outcome(PaymentStatus.PAID),
+        failed_lines=outcome(PaymentStatus.FAILED),
+        mismatch_lines=outcome(PaymentStatus.MISMATCH),
+    )
 
 
 def payment_batch_get_for_user(*, user, pk) -> PaymentBatch:

@@ -190,6 +190,16 @@ def subsidy_due_detail(request, pk: int):
     })  # fmt: skip
 
 
+def _batch_outcome(batch) -> str:
+    """已发放 / 发放失败 / 金额不符 line counts once the bank's result is in, so a failed line stands out."""
+    parts = [
+        (PaymentStatus.PAID.label, batch.paid_lines),
+        (PaymentStatus.FAILED.label, batch.failed_lines),
+        (PaymentStatus.MISMATCH.label, batch.mismatch_lines),
+    ]
+    return "，".join(f"{label} {n}" for label, n in parts if n) or "—"
+
+
 class PaymentBatchListView(ScopedListView):
     title = gettext_lazy("补贴发放批次")
     permission_required = "allocation.view_paymentbatch"
@@ -197,11 +207,12 @@ class PaymentBatchListView(ScopedListView):
     columns = [
         Column(gettext_lazy("批次编号"), "number", sort="number", link=True),
         Column(gettext_lazy("补贴期间"), "period", sort="period"),
-        Column(gettext_lazy("补贴项目编号"), "project_code"),
-        Column(gettext_lazy("行政区划代码"), "region_code"),
+        Column(gettext_lazy("补贴项目"), lambda b: b.project_name or b.project_code),
+        Column(gettext_lazy("行政区划"), lambda b: b.region_name or b.region_code),
         Column(gettext_lazy("笔数"), "payment_count"),
         Column(gettext_lazy("总金额"), "total_amount"),
         Column(gettext_lazy("批次状态"), lambda b: b.get_state_display(), sort="state"),
+        Column(gettext_lazy("银行回执"), _batch_outcome),
         Column(gettext_lazy("增加时间"), "created_at", sort="created_at"),
     ]
     search_fields = ("number__iexact",)

@@ -115,3 +115,24 @@ def test_batch_page_exports_and_a_bad_result_file_shows_a_message(client, agreem
     assert "文件缺少列" in page
     assert not BankResultLine.objects.exists()
     assert SubsidyPayment.objects.get().status == PaymentStatus.PENDING
+
+
+def test_batch_list_shows_the_banks_outcome_so_a_failed_line_stands_out(client, agreement, city_admin):
+    from allocation.subsidies.services import bank_result_import
+    from rules.models import GuaranteeProject
+
+    from .test_services import batch_for, result_csv, run
+
+    agreement("1000.00"), agreement("900.00")
+    run(city_admin)
+    batch = batch_for(city_admin)
+    paid, failed = SubsidyPayment.objects.order_by("-amount")
+    login(client, grant(city_admin))
+    url = reverse("allocation:subsidies_batch_list")
+    page = client.get(url).content.decode()
+    assert batch.number in page and "发放失败" not in page
+    content = result_csv([(paid.number, "1000.00", "成功", ""), (failed.number, "900.00", "失败", "账户已销户")])
+    bank_result_import(batch=batch, file_name="回执.csv", content=content, actor=city_admin)
+    page = client.get(url).content.decode()
+    assert "已发放 1，发放失败 1" in page
+    assert GuaranteeProject.objects.filter(code="lianzu").first().name in page
