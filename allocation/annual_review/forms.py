@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from housing.accounts.scope import scope_queryset
 from housing.backoffice.forms import BootstrapFormMixin
 from housing.regions.models import Region
+from rules.models.reference import GuaranteeMode
 from rules.names import mode_names
 
 from .models import AnnualReviewDecision
+from .services import NOT_REVIEWED_KINDS
 
 
 class RunForm(BootstrapFormMixin, forms.Form):
@@ -26,8 +28,12 @@ class RunForm(BootstrapFormMixin, forms.Form):
         self.fields["region_code"].choices = [
             (r.code, f"{r.name}（{r.code}）") for r in regions.only("code", "name")
         ]
+        reviewed = set(
+            GuaranteeMode.objects.exclude(kind__in=NOT_REVIEWED_KINDS).values_list("code", flat=True)
+        )
         self.fields["mode_code"].choices = [("", gettext("全部保障方式"))] + sorted(
-            mode_names().items(), key=lambda item: item[0]
+            ((code, name) for code, name in mode_names().items() if code in reviewed),
+            key=lambda item: item[0],
         )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from admission.registry.models import GuaranteeStatus, RegistryEntry
 from housing.accounts.scope import code_in_scope, scope_queryset
 from housing.regions.codes import scope_prefix
+from rules.models.reference import ModeKind
 
 from ..contracts.models import Contract, ContractKind, ContractState
 from ..runs import progress_run_beat
@@ -52,11 +53,18 @@ def _event(review: AnnualReview, *, from_state: str, to_state: str, actor, opini
     )
 
 
+NOT_REVIEWED_KINDS = (ModeKind.SALE_IN_KIND, ModeKind.PURCHASE_SUBSIDY)
+
+
 def families_in_guarantee(*, region_code: str, mode_code: str = "", actor=None):
-    """保障中 registry entries under ``region_code`` (and of ``mode_code`` when given), in the actor's scope."""
+    """保障中 registry entries under ``region_code`` (and of ``mode_code`` when given), in the actor's scope.
+
+    Families who bought their home (实物配售) or had a one-off 购房补贴 are not reviewed yearly: the home is
+    theirs, and what follows is its resale or return (docs/allocation_annual_review.md).
+    """
     queryset = RegistryEntry.objects.filter(
         status=GuaranteeStatus.GUARANTEED, region_code__startswith=scope_prefix(region_code)
-    )
+    ).exclude(mode_kind__in=NOT_REVIEWED_KINDS)
     if mode_code:
         queryset = queryset.filter(mode_code=mode_code)
     if actor is not None:

@@ -65,6 +65,22 @@ def test_run_by_mode_reviews_only_that_mode(guaranteed, city_admin):
     assert AnnualReview.objects.get().registry_entry_id == other.pk
 
 
+def test_families_who_bought_their_home_are_not_reviewed(guaranteed, city_admin):
+    renter = guaranteed(project="gongzu", mode="rental_in_kind")
+    guaranteed(project="jingshi", mode="sale_in_kind", name="吴经适")
+    assert run(city_admin)["created"] == 1
+    assert AnnualReview.objects.get().registry_entry_id == renter.pk
+    assert run(city_admin, mode_code="sale_in_kind")["created"] == 0
+
+
+def test_run_form_offers_only_the_modes_that_are_reviewed(guaranteed, city_admin):
+    from allocation.annual_review.forms import RunForm
+
+    offered = {code for code, _ in RunForm(user=city_admin).fields["mode_code"].choices}
+    assert {"", "rent_subsidy", "rental_in_kind"} <= offered
+    assert "sale_in_kind" not in offered
+
+
 def test_failed_mirror_check_is_shown_on_the_review_in_plain_chinese(guaranteed, mirror, city_admin):
     owner = guaranteed()
     clean = guaranteed()
