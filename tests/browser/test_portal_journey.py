@@ -155,10 +155,13 @@ def _verdict(page, title: str):
 
 def _logout_on_a_phone(page, base: str) -> None:
     page.get_by_role("button", name="打开菜单").click()
+    # The folded menu slides open; a tap while it is still sliding can land beside the button.
+    expect(page.locator("#portal-nav")).to_have_class(re.compile(r"\bshow\b"))
+    expect(page.locator("#portal-nav.collapsing")).to_have_count(0)
     logout = page.get_by_role("button", name="退出登录")
     expect(logout).to_be_visible()
     logout.click()
-    expect(page).to_have_url(f"{base}/")
+    expect(page).to_have_url(f"{base}/", timeout=15_000)  # a loaded CI machine answers slowly
     expect(page.get_by_role("link", name="已有账号，登录")).to_be_visible()
 
 
