@@ -12,7 +12,13 @@ from housing.regions.models import RegionScoped
 
 from ..common import ProgressRun, user_fk
 
-__all__ = ["AnnualReview", "AnnualReviewDecision", "AnnualReviewEvent", "AnnualReviewRun", "AnnualReviewState"]
+__all__ = [
+    "AnnualReview",
+    "AnnualReviewDecision",
+    "AnnualReviewEvent",
+    "AnnualReviewRun",
+    "AnnualReviewState",
+]
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 RUN_PERMISSION = "allocation.run_annual_review"

@@ -10,8 +10,11 @@ urlpatterns: list = [
     path("annual-reviews/", views.AnnualReviewListView.as_view(), name="annual_review_list"),
     path("annual-reviews/run/", views.annual_review_run_view, name="annual_review_run"),
     path("annual-reviews/runs/", views.annual_review_runs_fragment, name="annual_review_runs"),
-    path("annual-reviews/runs/<int:pk>/resume/", views.annual_review_run_resume_view,
-         name="annual_review_run_resume"),
+    path(
+        "annual-reviews/runs/<int:pk>/resume/",
+        views.annual_review_run_resume_view,
+        name="annual_review_run_resume",
+    ),
     path("annual-reviews/<int:pk>/", views.annual_review_detail, name="annual_review_detail"),
 ]
 
