@@ -60,6 +60,17 @@ def _send(batch: PaymentBatch, city, *, overpay: bool = False, fail: bool = Fals
     )
 
 
+def _dated(batch: PaymentBatch, day: int) -> None:
+    """The demo makes past months' batches today; their dates are moved to that month so that the history
+    reads as it happened (a batch on the 15th, a re-issue on the 25th)."""
+    year, month = map(int, batch.period.split("-"))
+    when = timezone.make_aware(datetime.datetime(year, month, day, 10, 0))
+    PaymentBatch.objects.filter(pk=batch.pk).update(created_at=when, exported_at=when)
+    batch.payments.update(created_at=when)
+    batch.payments.exclude(paid_at=None).update(paid_at=when + datetime.timedelta(days=1))
+    batch.result_imports.update(imported_at=when + datetime.timedelta(days=1))
+
+
 def _month(period: str, project_code: str, city, **outcome) -> None:
     subsidy_due_run(period=period, project_code=project_code, actor=city)
     if PaymentBatch.objects.filter(period=period, project_code=project_code).exists():
@@ -70,6 +81,7 @@ def _month(period: str, project_code: str, city, **outcome) -> None:
         return
     batch = payment_batch_create(period=period, project_code=project_code, region_code=CITY, actor=city)
     _send(batch, city, **outcome)
+    _dated(batch, 15)
     if outcome.get("fail"):
         failed = batch.payments.filter(status=PaymentStatus.FAILED).first()
         if failed is not None:
@@ -79,6 +91,7 @@ def _month(period: str, project_code: str, city, **outcome) -> None:
                 period=period, project_code=project_code, region_code=CITY, actor=city
             )
             _send(again, city)
+            _dated(again, 25)
     if outcome.get("overpay"):
         from .recoveries import subsidy_recovery_create, subsidy_recovery_receive
 

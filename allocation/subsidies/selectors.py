@@ -52,19 +52,25 @@ def subsidy_due_get_for_user(*, user, pk) -> SubsidyDue:
     )
 
 
-def payment_batch_list(*, user) -> QuerySet[PaymentBatch]:
-    """Batches with their project's and division's names and the bank's outcome per line, in one query."""
+def _with_names(queryset: QuerySet[PaymentBatch]) -> QuerySet[PaymentBatch]:
     from housing.regions.models import Region
     from rules.models import GuaranteeProject
 
-    def outcome(status):
-        return Count("payments", filter=Q(payments__status=status))
-
-    return scope_queryset(PaymentBatch.objects.select_related("created_by"), user).annotate(
+    return queryset.annotate(
         project_name=Subquery(
             GuaranteeProject.objects.filter(code=OuterRef("project_code")).order_by("pk").values("name")[:1]
         ),
         region_name=Subquery(Region.objects.filter(code=OuterRef("region_code")).values("name")[:1]),
+    )
+
+
+def payment_batch_list(*, user) -> QuerySet[PaymentBatch]:
+    """Batches with their project's and division's names and the bank's outcome per line, in one query."""
+
+    def outcome(status):
+        return Count("payments", filter=Q(payments__status=status))
+
+    return _with_names(scope_queryset(PaymentBatch.objects.select_related("created_by"), user)).annotate(
         paid_lines=outcome(PaymentStatus.PAID),
         failed_lines=outcome(PaymentStatus.FAILED),
         mismatch_lines=outcome(PaymentStatus.MISMATCH),
@@ -72,11 +78,21 @@ def payment_batch_list(*, user) -> QuerySet[PaymentBatch]:
 
 
 def payment_batch_get_for_user(*, user, pk) -> PaymentBatch:
-    return get_in_scope_or_404(PaymentBatch.objects.all(), user, pk=pk)
+    return get_in_scope_or_404(_with_names(PaymentBatch.objects.all()), user, pk=pk)
 
 
 def batch_payments(*, batch: PaymentBatch) -> QuerySet[SubsidyPayment]:
-    return batch.payments.select_related("due__registry_entry").defer("bank_account").order_by("pk")
+    """The batch's payments; a failed one names the later batch its due row was re-issued in, if any."""
+    reissue = SubsidyPayment.objects.filter(due=OuterRef("due"), pk__gt=OuterRef("pk")).order_by("pk")
+    return (
+        batch.payments.select_related("due__registry_entry")
+        .defer("bank_account")
+        .annotate(
+            reissued_batch_id=Subquery(reissue.values("batch_id")[:1]),
+            reissued_batch_number=Subquery(reissue.values("batch__number")[:1]),
+        )
+        .order_by("pk")
+    )
 
 
 def batch_result_lines(*, batch: PaymentBatch) -> QuerySet[BankResultLine]:

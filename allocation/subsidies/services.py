@@ -484,6 +484,9 @@ def bank_result_import(*, batch: PaymentBatch, file_name: str, content: bytes, a
     sha256 = hashlib.sha256(content).hexdigest()
     if BankResultImport.objects.filter(batch=batch, sha256=sha256).exists():
         raise ValidationError({"file": _("该回执文件已导入过本批次。")})
+    if batch.state == PaymentBatchState.RECONCILED:
+        # Every line already has the bank's answer: another file could only add 无法匹配 lines.
+        raise ValidationError({"file": _("本批次每一笔都已有银行回执（已对账），不能再导入回执。")})
     result = BankResultImport.objects.create(
         batch=batch, file_name=file_name[:200], sha256=sha256, line_count=len(lines), imported_by=actor
     )

@@ -33,7 +33,13 @@ from .forms import (
     ReviewForm,
     WriteOffForm,
 )
-from .models import PaymentStatus, SubsidyDueState, SubsidyObjectionState, SubsidyRecoveryState
+from .models import (
+    PaymentBatchState,
+    PaymentStatus,
+    SubsidyDueState,
+    SubsidyObjectionState,
+    SubsidyRecoveryState,
+)
 from .objections import objection_evidence, subsidy_objection_answer
 from .recoveries import (
     overpaid_amount,
@@ -255,7 +261,8 @@ def payment_batch_new(request):
 def payment_batch_detail(request, pk: int):
     batch = selectors.payment_batch_get_for_user(user=request.user, pk=pk)
     can_run = request.user.has_perm(RUN)
-    form = ResultUploadForm(request.POST or None, request.FILES or None) if can_run else None
+    open_lines = can_run and batch.state != PaymentBatchState.RECONCILED  # reconciled: nothing left to import
+    form = ResultUploadForm(request.POST or None, request.FILES or None) if open_lines else None
     if request.method == "POST" and form is not None and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -189,6 +189,12 @@ def test_result_import_reconciles_paid_failed_mismatch_and_keeps_unknown_lines(a
     with pytest.raises(ValidationError) as error:  # the same file twice
         bank_result_import(batch=batch, file_name="回执.csv", content=content, actor=city_admin)
     assert "已导入过" in str(error.value)
+    with pytest.raises(ValidationError) as error:  # another file once every line has its answer
+        bank_result_import(batch=batch, file_name="回执2.csv", content=result_csv([(paid.number, "1.00", "失败", "")]),
+                           actor=city_admin)  # fmt: skip
+    assert "已对账" in str(error.value)
+    paid.refresh_from_db()
+    assert paid.status == PaymentStatus.PAID and batch.result_imports.count() == 1
 
 
 def test_result_import_records_the_banks_words_and_explains_a_short_payment(agreement, city_admin):

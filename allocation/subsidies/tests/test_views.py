@@ -136,3 +136,31 @@ def test_batch_list_shows_the_banks_outcome_so_a_failed_line_stands_out(client, 
     page = client.get(url).content.decode()
     assert "已发放 1，发放失败 1" in page
     assert GuaranteeProject.objects.filter(code="lianzu").first().name in page
+
+
+def test_batch_page_leads_from_a_failed_line_to_its_reissue_and_closes_the_upload_once_reconciled(
+    client, agreement, city_admin
+):
+    from allocation.subsidies.services import bank_result_import, subsidy_payment_reissue
+    from rules.models import GuaranteeProject
+
+    from .test_services import batch_for, result_csv, run
+
+    agreement("1000.00"), agreement("900.00")
+    run(city_admin)
+    batch = batch_for(city_admin)
+    paid, failed = SubsidyPayment.objects.order_by("-amount")
+    login(client, grant(city_admin))
+    url = reverse("allocation:subsidies_batch_detail", args=[batch.pk])
+    page = client.get(url).content.decode()
+    assert "导入并对账" in page and GuaranteeProject.objects.filter(code="lianzu").first().name in page
+    content = result_csv([(paid.number, "1000.00", "成功", ""), (failed.number, "900.00", "失败", "账户已销户")])
+    bank_result_import(batch=batch, file_name="回执.csv", content=content, actor=city_admin)
+    page = client.get(url).content.decode()
+    assert "导入并对账" not in page and "更正账号重发" in page
+    subsidy_payment_reissue(payment=failed, actor=city_admin, bank_name="中国建设银行",
+                            bank_account="6217000011112222333", opinion="申请人提供新账号")  # fmt: skip
+    again = payment_batch_create(period="2026-03", project_code="lianzu", region_code="440400000000",
+                                 actor=city_admin)  # fmt: skip
+    page = client.get(url).content.decode()
+    assert "已重发：" in page and again.number in page and "更正账号重发" not in page
