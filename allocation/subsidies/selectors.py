@@ -82,14 +82,18 @@ def payment_batch_get_for_user(*, user, pk) -> PaymentBatch:
 
 
 def batch_payments(*, batch: PaymentBatch) -> QuerySet[SubsidyPayment]:
-    """The batch's payments; a failed one names the later batch its due row was re-issued in, if any."""
+    """The batch's payments; a failed one names the later batch its due row was re-issued in, and an
+    overpaid one its 追回, if any."""
     reissue = SubsidyPayment.objects.filter(due=OuterRef("due"), pk__gt=OuterRef("pk")).order_by("pk")
+    recovery = SubsidyRecovery.objects.filter(payment=OuterRef("pk")).order_by("-pk")
     return (
         batch.payments.select_related("due__registry_entry")
         .defer("bank_account")
         .annotate(
             reissued_batch_id=Subquery(reissue.values("batch_id")[:1]),
             reissued_batch_number=Subquery(reissue.values("batch__number")[:1]),
+            recovery_id=Subquery(recovery.values("pk")[:1]),
+            recovery_number=Subquery(recovery.values("number")[:1]),
         )
         .order_by("pk")
     )

@@ -63,6 +63,8 @@ def test_a_recovery_is_registered_from_the_due_page_and_bad_input_changes_nothin
     detail = client.get(reverse("allocation:subsidies_due_detail", args=[payment.due_id])).content.decode()
     url = reverse("allocation:subsidies_recovery_new", args=[payment.pk])
     assert url in detail
+    batch_page = client.get(reverse("allocation:subsidies_batch_detail", args=[payment.batch_id])).content.decode()
+    assert url in batch_page  # the overpaid line offers 登记追回 where the bank's answer is read
     form = client.get(url).content.decode()
     assert 'value="100.00"' in form  # the bank's excess is offered
     response = client.post(url, {"amount": "1100.01", "reason_kind": "bank_overpaid", "reason": "多付",
@@ -73,6 +75,8 @@ def test_a_recovery_is_registered_from_the_due_page_and_bad_input_changes_nothin
                                  "due_date": "2026-12-31"})  # fmt: skip
     recovery = SubsidyRecovery.objects.get()
     assert response.status_code == 302 and response["Location"] == recovery.get_absolute_url()
+    batch_page = client.get(reverse("allocation:subsidies_batch_detail", args=[payment.batch_id])).content.decode()
+    assert "追回：" in batch_page and recovery.number in batch_page and url not in batch_page
     response = client.post(recovery.get_absolute_url(), {"action": "receive", "received_on": "2026-12-01",
                                                          "method": "bank_transfer", "receipt_number": "HZ1"})  # fmt: skip
     recovery.refresh_from_db()
