@@ -19,6 +19,7 @@ from ..tenancy.models import InspectionResult, MoveIn
 from .models import ExitCase, ExitState, ExitTrigger
 from .services import exit_case_complete, exit_case_notify, exit_case_open
 
+DEMO_MARKET_RENT_PER_M2 = Decimal("35.00")  # 元/m²·月, as ALLOCATION_MARKET_RENT_PER_M2's default
 PERMS = (
     "allocation.manage_exit",
     "allocation.manage_tenancy",
@@ -38,7 +39,7 @@ def seed_demo_exits() -> list[tuple[str, str, str]]:
         MoveIn.objects.filter(vacated_on__isnull=True, registry_entry__status="guaranteed")
         .exclude(registry_entry__exit_cases__isnull=False)
         .annotate(owed=Coalesce(Sum("receivables__outstanding_amount"), Decimal("0")))
-        .select_related("registry_entry")
+        .select_related("registry_entry", "unit")
         .order_by("-owed", "pk")[:2]
     )
     if not ExitCase.objects.filter(trigger=ExitTrigger.ARREARS).exists() and tenants:
@@ -47,7 +48,11 @@ def seed_demo_exits() -> list[tuple[str, str, str]]:
             entry=move_in.registry_entry, actor=actor, trigger=ExitTrigger.ARREARS, evidence_on=today.replace(day=1),
             reason="演示：连续6个月未缴纳租金，经催缴仍未缴纳。",
         )  # fmt: skip
-        exit_case_notify(case=case, actor=actor, notice_on=today, opinion="演示：已送达退出通知书。")
+        # A 廉租 unit's rent standard is the government-set rent; the caseworker enters the district's
+        # market rent (here the city's default per m²) for the overstay charge.
+        market = (DEMO_MARKET_RENT_PER_M2 * (move_in.unit.floor_area or Decimal("0"))).quantize(Decimal("0.01"))
+        exit_case_notify(case=case, actor=actor, notice_on=today, market_monthly_rent=market,
+                         opinion="演示：已送达退出通知书。")  # fmt: skip
     if not ExitCase.objects.filter(state=ExitState.EXITED).exists() and tenants:
         move_in = tenants.pop(0)
         case = exit_case_open(

@@ -28,7 +28,8 @@ class NoticeForm(BootstrapFormMixin, forms.Form):
     notice_on = forms.DateField(label=_("通知日期"), widget=DATE)
     market_monthly_rent = forms.DecimalField(
         label=_("市场月租金（元）"), required=False, min_value=0, max_digits=14, decimal_places=2,
-        help_text=_("留空按房屋租金标准×建筑面积计算；逾期未腾退自期限届满次月起按此计收"),
+        help_text=_("留空按房屋租金标准×建筑面积计算；廉租住房的房屋租金标准是政府定价，应填写同地段市场租金。"
+                    "逾期未腾退自期限届满次月起按此计收"),
     )  # fmt: skip
     opinion = forms.CharField(label=_("意见"), max_length=500, required=False)
 
