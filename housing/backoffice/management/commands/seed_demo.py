@@ -26,12 +26,13 @@ DEMO_SEEDERS = [
     "admission.casework.demo.seed_demo_casework",
     "admission.registry.demo.seed_demo_registry",
     "allocation.demo.seed_demo_lottery",
-    # Allocation on top of the registry and the stock: plans, waitlist refusals, a selection session in
-    # progress, contracts of every kind, then the ledgers computed from all of it.
+    # Allocation on top of the registry and the stock: plans, waitlist refusals, contracts of every kind
+    # signed months ago, today's selection session for families still waiting, the months after, then the
+    # ledgers computed from all of it.
     "allocation.plans.demo.seed_demo_plans",
     "allocation.waitlist.demo.seed_demo_waitlist",
-    "allocation.selection.demo.seed_demo_selection",
     "allocation.contracts.demo.seed_demo_contracts",
+    "allocation.selection.demo.seed_demo_selection",
     "allocation.subsidies.demo.seed_demo_subsidies",
     "allocation.tenancy.demo.seed_demo_tenancy",
     "allocation.exits.demo.seed_demo_exits",
