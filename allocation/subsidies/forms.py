@@ -26,13 +26,23 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
 
 
 class BatchCreateForm(BootstrapFormMixin, forms.Form):
-    period = forms.CharField(label=_("补贴期间"), max_length=7, help_text=_("格式：2026-03"))
-    project_code = forms.CharField(label=_("补贴项目编号"), max_length=32, initial="lianzu")
-    region_code = forms.CharField(label=_("行政区划代码"), max_length=12)
+    period = forms.CharField(
+        label=_("补贴期间"), max_length=7, help_text=_("月份如 2026-03，按季度发放的项目如 2026-Q1")
+    )
+    project_code = forms.ChoiceField(label=_("补贴项目"))
+    region_code = forms.ChoiceField(label=_("行政区划"), help_text=_("含下级区划"))
     layout = forms.ChoiceField(label=_("银行文件格式"), choices=())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
+        from housing.accounts.scope import scope_queryset
+        from housing.regions.models import Region
+        from rules.models import GuaranteeProject
+
         super().__init__(*args, **kwargs)
+        # By name, from what exists and what the user may pay for: codes typed by hand were easy to get wrong.
+        self.fields["project_code"].choices = sorted(set(GuaranteeProject.objects.values_list("code", "name")))
+        regions = scope_queryset(Region.objects.filter(is_active=True), user, field="code").order_by("code")
+        self.fields["region_code"].choices = [(r.code, f"{r.name}（{r.code}）") for r in regions.only("code", "name")]
         self.fields["layout"].choices = layout_choices()
 
 

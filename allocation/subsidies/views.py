@@ -234,7 +234,7 @@ def payment_batch_new(request):
     user = request.user
     prefixes = user.scope_prefixes
     initial = {"region_code": (prefixes[0].ljust(12, "0") if prefixes else "440400000000")}
-    form = BatchCreateForm(request.POST or None, initial=initial)
+    form = BatchCreateForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         from housing.accounts.scope import code_in_scope
 

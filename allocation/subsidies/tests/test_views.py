@@ -104,6 +104,9 @@ def test_batch_page_exports_and_a_bad_result_file_shows_a_message(client, agreem
     agreement()
     subsidy_due_run(period="2026-03", project_code="lianzu", actor=None)
     login(client, grant(city_admin))
+    form = client.get(reverse("allocation:subsidies_batch_new")).content.decode()
+    assert '<option value="lianzu"' in form and "廉租住房" in form  # picked by name, not typed as a code
+    assert '<option value="440400000000"' in form
     response = client.post(reverse("allocation:subsidies_batch_new"),
                            {"period": "2026-03", "project_code": "lianzu", "region_code": "440400000000", "layout": "default"})  # fmt: skip
     batch_url = response["Location"]
