@@ -421,6 +421,7 @@ def subsidy_reconciliation_view(request):
         return _reconciliation_xlsx(summary)
     return render(request, "allocation/subsidies/reconciliation.html", {
         "form": form, "summary": summary, "title": _("补贴对账汇总"),
+        "project_name": dict(projects).get(summary.project_code, summary.project_code) if summary else "",
         "export_query": request.GET.urlencode(), "breadcrumbs": [_crumb(), (_("对账汇总"), None)],
     })  # fmt: skip
 
