@@ -53,7 +53,7 @@ def _row(page, text: str):
 def test_move_in_rent_run_counter_and_bank_receipts_arrears_and_move_out(
     page,
     live_server,
-    officer,
+    officer,  # noqa: F811
     signed_contract,  # noqa: F811
 ):
     first, second = signed_contract(name="陈翠香"), signed_contract(name="黄志明")
