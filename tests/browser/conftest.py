@@ -55,3 +55,16 @@ def phone_page(browser, live_server, request):
     yield page
     _save_failure_screenshot(request, page, "phone")
     context.close()
+
+
+def office_login(page, base: str, user) -> None:
+    """Sign in to the back office on the real login page (the test users share conftest's PASSWORD)."""
+    from playwright.sync_api import expect
+
+    from conftest import PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label(re.compile(r"^密码")).fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{base}/office/")

@@ -9,7 +9,6 @@ Families and agreements are made by the same helpers as the unit tests."""
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from playwright.sync_api import expect
 from allocation.contracts.tests.conftest import _rules, family, reviewers  # noqa: F401
 from allocation.subsidies.models import PaymentBatch, SubsidyDue, SubsidyDueState, SubsidyPayment
 from allocation.subsidies.tests.conftest import agreement, mirror  # noqa: F401
-from conftest import PASSWORD
+from tests.browser.conftest import office_login
 from tests.browser.test_portal_accessibility_applicant import _signed_in_page
 
 SHOTS = Path("/tmp/shots")
@@ -31,14 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"subsidies-{name}.png"), full_page=True)
-
-
-def _office_login(page, base: str, user) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label(re.compile(r"^密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base}/office/")
 
 
 def _submit(page, label: str) -> None:
@@ -71,7 +62,7 @@ def test_a_month_of_subsidies_from_the_run_to_the_bank_and_back_and_the_held_fam
     settings.MEDIA_ROOT = str(tmp_path)
     officer, paid, failed, overpaid, held = month
     base = live_server.url
-    _office_login(page, base, officer)
+    office_login(page, base, officer)
 
     # --- 1. The run: three payable, the family with a flat held with the reason -----------------------
     page.goto(f"{base}/office/allocation/subsidies/")

@@ -9,7 +9,6 @@ Signed contracts are made by the same helpers as the unit tests."""
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -19,8 +18,8 @@ from playwright.sync_api import expect
 from allocation.contracts.tests.conftest import _rules, family, reviewers, units  # noqa: F401
 from allocation.tenancy.models import RentReceipt, RentReceivable, Vacating
 from allocation.tenancy.tests.conftest import officer, signed_contract  # noqa: F401
-from conftest import PASSWORD
 from projects.models import Unit, UnitState
+from tests.browser.conftest import office_login
 
 SHOTS = Path("/tmp/shots")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,11 +57,7 @@ def test_move_in_rent_run_counter_and_bank_receipts_arrears_and_move_out(
 ):
     first, second = signed_contract(name="陈翠香"), signed_contract(name="黄志明")
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(officer.username)
-    page.get_by_label(re.compile(r"^密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base}/office/")
+    office_login(page, base, officer)
 
     # --- 1. Move-ins: 陈翠香 on 16 January with a 50 元 reduction, 黄志明 on the 1st ------------------------
     _move_in(page, base, first, "2026-01-16", "50.00", "低保家庭租金减免")
