@@ -42,11 +42,11 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
     opinion = forms.CharField(label=_("审核意见"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     new_monthly_rent = forms.DecimalField(
         label=_("变更后月租金（元）"), required=False, min_value=0, max_digits=14, decimal_places=2,
-        help_text=_("仅“变更标准”时填写，自下月1日起执行"),
+        help_text=_("仅“变更标准”时填写，自下月1日起执行"), error_messages={"min_value": _("金额不能为负数。")},
     )  # fmt: skip
     new_subsidy_amount = forms.DecimalField(
         label=_("变更后月补贴金额（元）"), required=False, min_value=0, max_digits=14, decimal_places=2,
-        help_text=_("仅“变更标准”时填写，自下月1日起执行"),
+        help_text=_("仅“变更标准”时填写，自下月1日起执行"), error_messages={"min_value": _("金额不能为负数。")},
     )  # fmt: skip
     exit_reason = forms.CharField(
         label=_("退出原因"), max_length=200, required=False, help_text=_("仅“退出”时填写")

@@ -112,8 +112,15 @@ def subsidy_payment_get_for_user(*, user, pk) -> SubsidyPayment:
 
 
 def subsidy_due_run_recent(*, user, limit: int = 5) -> list[SubsidyDueRun]:
-    """The latest due runs for the 补贴应发 page (runs carry no region: the page needs the run permission)."""
-    return list(SubsidyDueRun.objects.select_related("started_by").order_by("-started_at", "-pk")[:limit])
+    """The latest due runs for the 补贴应发 page (runs carry no region: the page needs the run permission),
+    each with ``project_name`` (one lookup of the names for all of them)."""
+    from rules.names import project_names
+
+    runs = list(SubsidyDueRun.objects.select_related("started_by").order_by("-started_at", "-pk")[:limit])
+    names = project_names() if runs else {}
+    for run in runs:
+        run.project_name = names.get(run.project_code, run.project_code)
+    return runs
 
 
 def subsidy_due_run_get(*, pk) -> SubsidyDueRun:
