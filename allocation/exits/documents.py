@@ -32,7 +32,7 @@ NOTICE_BODY = """<p style="text-align:center">编号：{{ number }}</p>
 <p style="text-align:right">{{ issuer }}<br>{{ notice_on }}</p>"""
 
 SAMPLE = {
-    "number": "TC20260701-00000001",
+    "number": "TC-2026-000001",
     "applicant_name": "陈翠香",
     "application_number": "SQ-440402-2026-000123",
     "trigger": "欠租",

@@ -28,6 +28,7 @@ class NoticeForm(BootstrapFormMixin, forms.Form):
     notice_on = forms.DateField(label=_("通知日期"), widget=DATE)
     market_monthly_rent = forms.DecimalField(
         label=_("市场月租金（元）"), required=False, min_value=0, max_digits=14, decimal_places=2,
+        error_messages={"min_value": _("市场月租金不能为负数。")},
         help_text=_("留空按房屋租金标准×建筑面积计算；廉租住房的房屋租金标准是政府定价，应填写同地段市场租金。"
                     "逾期未腾退自期限届满次月起按此计收"),
     )  # fmt: skip
@@ -42,9 +43,11 @@ class CompleteForm(BootstrapFormMixin, forms.Form):
     )  # fmt: skip
     inspection_notes = forms.CharField(label=_("验房说明"), max_length=500, required=False)
     deposit_amount = forms.DecimalField(label=_("押金金额（元）"), required=False, min_value=0, max_digits=14,
-                                        decimal_places=2)  # fmt: skip
+                                        decimal_places=2,
+                                        error_messages={"min_value": _("押金金额不能为负数。")})  # fmt: skip
     deposit_deducted = forms.DecimalField(label=_("扣除押金（元）"), required=False, min_value=0, max_digits=14,
-                                          decimal_places=2)  # fmt: skip
+                                          decimal_places=2,
+                                          error_messages={"min_value": _("扣除押金不能为负数。")})  # fmt: skip
     deduction_reason = forms.CharField(label=_("扣除原因"), max_length=500, required=False)
     opinion = forms.CharField(label=_("意见"), max_length=500, required=False)
 

@@ -159,6 +159,8 @@ def exit_scan(*, today: datetime.date | None = None, actor=None) -> dict[str, in
     A family with an open case is skipped; the conditional unique constraint (one open case per registry
     entry) and ``ignore_conflicts`` make a concurrent or repeated scan add nothing twice.
     """
+    from housing.documents.services import document_numbers_reserve
+
     today = today or timezone.localdate()
     found: list[tuple[str, int, dict]] = []
     seen: set[int] = set()
@@ -179,15 +181,18 @@ def exit_scan(*, today: datetime.date | None = None, actor=None) -> dict[str, in
     for offset in range(0, len(found), CHUNK):
         chunk = found[offset : offset + CHUNK]
         with transaction.atomic():
+            # The same 退出编号 sequence as a case opened by hand; a family that already has an open case
+            # is refused by the constraint and leaves a gap in the numbers, never a second case.
+            numbers = document_numbers_reserve(prefix="TC", year=today.year, count=len(chunk))
             rows = [
                 ExitCase(
-                    number=f"TC{today:%Y%m%d}-{entry_id:08d}", region_code=regions[entry_id],
+                    number=number, region_code=regions[entry_id],
                     registry_entry_id=entry_id, trigger=trigger, reason=data["reason"][:500],
                     evidence_on=data.get("evidence_on"), evidence=data.get("evidence", {}),
                     annual_review_id=data.get("annual_review_id"), move_in_id=data.get("move_in_id"),
                     created_by=actor,
                 )
-                for trigger, entry_id, data in chunk
+                for number, (trigger, entry_id, data) in zip(numbers, chunk, strict=True)
             ]  # fmt: skip
             ExitCase.objects.bulk_create(rows, ignore_conflicts=True)
             # ignore_conflicts leaves the pks unset: the new cases are those of this scan without an event.

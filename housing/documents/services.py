@@ -26,26 +26,29 @@ DEFAULT_NUMBER_PREFIX = "ZFBZ"  # 住房保障
 
 
 def document_number_next(*, prefix: str = DEFAULT_NUMBER_PREFIX, year: int | None = None) -> str:
-    """The next number, e.g. ``ZFBZ-2026-000001``: gap-free per prefix and year, safe under concurrency.
+    """The next number, e.g. ``ZFBZ-2026-000001``: gap-free per prefix and year, safe under concurrency."""
+    return document_numbers_reserve(prefix=prefix, year=year, count=1)[0]
+
+
+def document_numbers_reserve(*, prefix: str, year: int | None = None, count: int) -> list[str]:
+    """``count`` consecutive numbers of the prefix and year in one statement (a scan's whole chunk).
 
     The UPDATE takes the sequence row's lock until the caller's transaction ends, so two issuers
     never get the same number; the row is created on first use (a lost creation race retries).
     """
     year = year or timezone.localdate().year
+    if count < 1:
+        return []
     with transaction.atomic():
-        updated = DocumentNumberSequence.objects.filter(prefix=prefix, year=year).update(
-            last_value=models.F("last_value") + 1
-        )
-        if not updated:
+        sequence = DocumentNumberSequence.objects.filter(prefix=prefix, year=year)
+        if not sequence.update(last_value=models.F("last_value") + count):
             try:
                 with transaction.atomic():
-                    DocumentNumberSequence.objects.create(prefix=prefix, year=year, last_value=1)
+                    DocumentNumberSequence.objects.create(prefix=prefix, year=year, last_value=count)
             except IntegrityError:
-                DocumentNumberSequence.objects.filter(prefix=prefix, year=year).update(
-                    last_value=models.F("last_value") + 1
-                )
-        value = DocumentNumberSequence.objects.get(prefix=prefix, year=year).last_value
-    return f"{prefix}-{year}-{value:06d}"
+                sequence.update(last_value=models.F("last_value") + count)
+        last = sequence.get().last_value
+    return [f"{prefix}-{year}-{value:06d}" for value in range(last - count + 1, last + 1)]
 
 
 # --- template lifecycle ----------------------------------------------------------------------

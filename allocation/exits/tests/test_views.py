@@ -92,7 +92,7 @@ def test_manual_case_notice_and_completion_through_the_pages(client, tenant, cit
     response = client.post(
         url, {"action": "notify", "notify-notice_on": today, "notify-market_monthly_rent": "-5"}
     )
-    assert response.status_code == 200 and "确保该值大于或等于0" in response.content.decode()
+    assert response.status_code == 200 and "市场月租金不能为负数。" in response.content.decode()
     assert ExitCase.objects.get().state == ExitState.PROPOSED
     assert client.post(url, {"action": "notify", "notify-notice_on": today}).status_code == 302
     assert ExitCase.objects.get().state == ExitState.NOTIFIED
