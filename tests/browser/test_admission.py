@@ -13,10 +13,10 @@ from playwright.sync_api import expect
 from admission.models import Application, ApplicationState
 from admission.publicity.models import PublicityBatch
 from admission.publicity.services import publicity_batches_close_due
-from conftest import PASSWORD
 from housing.accounts.demo import demo_id_number
 from rules.defaults import rules_seed_defaults
 from rules.engine import rules_cache_clear
+from tests.browser.conftest import office_login
 
 SHOTS = Path("/tmp/shots")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,12 +28,8 @@ def _shot(page, name: str) -> None:
 
 
 def _login(page, base: str, user) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label(re.compile(r"^密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base}/office/")
+    page.context.clear_cookies()  # the journey changes hands between caseworkers
+    office_login(page, base, user)
 
 
 def _take(page, action: str, opinion: str) -> None:

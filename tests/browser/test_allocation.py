@@ -18,10 +18,10 @@ from allocation.models import Lottery
 from allocation.plans.models import AllocationPlan
 from allocation.selection.models import SelectionPick
 from allocation.selection.tests.conftest import make_entry, make_units
-from conftest import PASSWORD
 from projects.models import UnitState
 from rules.defaults import rules_seed_defaults
 from rules.engine import rules_cache_clear
+from tests.browser.conftest import office_login
 
 SHOTS = Path("/tmp/shots")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,11 +56,7 @@ def test_a_plan_goes_from_publication_through_the_draw_and_selection_to_a_signed
 ):
     officer, families, units = city_officer
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(officer.username)
-    page.get_by_label(re.compile(r"^密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base}/office/")
+    office_login(page, base, officer)
 
     # 1. The plan: 公租房 by lottery in 香洲区, the building's units, every waiting family invited.
     page.goto(f"{base}/office/allocation/plans/new/")

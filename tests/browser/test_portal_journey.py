@@ -26,6 +26,7 @@ from portal.accounts.tests.helpers import last_sms_code
 from portal.apply.models import ApplicationDraft, DraftStatus
 from rules.defaults import rules_seed_defaults
 from rules.engine import rules_cache_clear
+from tests.browser.conftest import office_login
 
 SHOTS = Path("/tmp/shots")
 PHONE_VIEWPORT = {"width": 375, "height": 812}  # as tests/browser/conftest.py's phone_page
@@ -345,11 +346,7 @@ def test_register_selfcheck_apply_resume_submit_and_answer_a_supplement_request_
         office = browser.new_context(locale="zh-CN")
         try:
             desk = office.new_page()
-            desk.goto(f"{base}/accounts/login/")
-            desk.get_by_label("用户名").fill(street_caseworker.username)
-            desk.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
-            desk.get_by_role("button", name="登录").click()
-            expect(desk).to_have_url(f"{base}/office/")
+            office_login(desk, base, street_caseworker)
             desk.goto(f"{base}/office/admission/applications/queue/")
             expect(desk.get_by_role("heading", name="待办申请")).to_be_visible()
             desk.get_by_role("link", name=receipt).click()

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import DISTRICT_A, PASSWORD
+from conftest import DISTRICT_A
 from projects.models import Unit, UnitState
 from projects.services import handover_batch_create, unit_transition
 from projects.tests.factories import make_building, make_project
+from tests.browser.conftest import office_login
 
 SHOTS = Path("/tmp/shots")
 # 图3 colours (projects/static/projects/projects.css) as the browser computes them.
@@ -60,11 +61,7 @@ def test_project_officer_reads_filters_and_opens_a_unit_of_the_building_table(
     expected = {state: Unit.objects.filter(building=building, state=state).count() for state in COLOURS}
     assert expected == {"occupied": 4, "allocated": 1, "delivered": 19, "undelivered": 0}
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(officer.username)
-    page.get_by_label(re.compile(r"^密码")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{live_server.url}/office/")
+    office_login(page, live_server.url, officer)
     page.get_by_role("link", name="单体工程").first.click()
     page.get_by_role("link", name=building.number).click()
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from rules.defaults import rules_seed_defaults
 from rules.engine import rules_cache_clear
+from tests.browser.conftest import office_login
 
 SHOTS = Path("/tmp/shots")
 
@@ -38,11 +38,7 @@ def seeded_rules(regions):
 
 
 def _log_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.locator("input[type=password]").first.fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{live_server.url}/office/")
+    office_login(page, live_server.url, user)
 
 
 def _raise_income_limit(page) -> None:
