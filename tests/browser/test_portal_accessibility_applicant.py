@@ -398,6 +398,10 @@ def test_the_supplement_is_uploaded_and_sent_with_the_keyboard_alone(
         application = ApplicationDraft.objects.get(pk=pk).submitted_application
         _return_for_supplement(application, street_caseworker)
 
+        # Listen before the page loads: Playwright turns on file-chooser interception when the first
+        # listener is added, without waiting; on a loaded machine a Space pressed right after could reach
+        # Chromium first and open no interceptable chooser.
+        page.on("filechooser", lambda _chooser: None)
         page.goto(f"{base}/affairs/{application.pk}/supplement/")
         _tab_to(page, "el.type === 'file'")
         with page.expect_file_chooser() as chooser:
