@@ -69,6 +69,8 @@ def test_plan_detail_pages_its_families_and_units_in_bounded_queries(
     page = response.content.decode()
     assert "共 120 户" in page and "2 / 3" in page and "共 60 项" in page
     assert plan.lottery.number in page
+    summary = page.split('data-testid="project-mode">', 1)[1].split("</dd>", 1)[0]
+    assert "（gongzu）" in summary and "rental_in_kind" not in summary  # the mode by its name, not its code
 
 
 def test_demand_page_counts_waiting_families_against_allocatable_units(
