@@ -68,3 +68,15 @@ def office_login(page, base: str, user) -> None:
     page.get_by_label(re.compile(r"^密码")).fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(f"{base}/office/")
+
+
+def travel_to(day: str):
+    """time-machine to 09:00 Beijing time on ``day`` ("YYYY-MM-DD"), ticking on from there so the live
+    server and the browser's waits keep running; use as a context manager."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    moment = datetime.datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    return time_machine.travel(moment, tick=True)

@@ -14,10 +14,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from admission.registry.models import RegistryEntry
@@ -29,17 +27,12 @@ from allocation.subsidies.models import SubsidyDue, SubsidyDueState
 from allocation.subsidies.tests.conftest import agreement, mirror  # noqa: F401
 from housing.accounts.services import applicant_register
 from tests.browser.conftest import office_login
+from tests.browser.conftest import travel_to as _on
 from tests.browser.test_portal_accessibility_applicant import _signed_in_page
 
 SHOTS = Path("/tmp/shots")
 CITY = "440400000000"
 YEAR = 2026
-
-
-def _on(day: str):
-    """Travel to 09:00 Beijing time on ``day``; the clock keeps ticking from there."""
-    moment = datetime.datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
-    return time_machine.travel(moment, tick=True)
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

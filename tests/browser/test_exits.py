@@ -13,10 +13,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from admission.registry.models import GuaranteeStatus, RegistryEntry
@@ -31,15 +29,10 @@ from allocation.tenancy.services import rent_receipt_record
 from allocation.tenancy.tests.conftest import officer, signed_contract  # noqa: F401
 from projects.models import Unit, UnitState
 from tests.browser.conftest import office_login
+from tests.browser.conftest import travel_to as _on
 
 SHOTS = Path("/tmp/shots")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _on(day: str):
-    """Travel to 09:00 Beijing time on ``day``; the clock keeps ticking from there."""
-    moment = datetime.datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
-    return time_machine.travel(moment, tick=True)
 
 
 def _shot(page, name: str) -> None:

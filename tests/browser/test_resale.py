@@ -14,10 +14,8 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from admission.registry.models import GuaranteeStatus, RegistryEntry
@@ -27,7 +25,7 @@ from allocation.contracts.tests.conftest import _rules, family, reviewers, units
 from allocation.resale.models import Resale, ResaleState
 from allocation.resale.tests.conftest import indices  # noqa: F401
 from projects.models import GuaranteeMode, Unit, UnitState
-from tests.browser.conftest import office_login
+from tests.browser.conftest import office_login, travel_to
 
 SHOTS = Path("/tmp/shots")
 TODAY = datetime.date(2026, 12, 7)
@@ -94,8 +92,7 @@ def test_resale_before_five_years_is_buy_back_only_after_five_years_pays_land_re
     city_admin,
 ):
     base = live_server.url
-    moment = datetime.datetime(2026, 12, 7, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with time_machine.travel(moment, tick=True):
+    with travel_to(TODAY.isoformat()):
         young = sold_in("吴未满", datetime.date(2023, 3, 1))
         old = sold_in("郑满五", datetime.date(2020, 5, 1))
         taken = sold_in("钱优先", datetime.date(2020, 5, 1))
