@@ -80,3 +80,17 @@ def travel_to(day: str):
 
     moment = datetime.datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
     return time_machine.travel(moment, tick=True)
+
+
+SHOTS_DIR = Path("/tmp/shots")
+
+
+def save_shot(page, name: str) -> None:
+    """A full-page screenshot in /tmp/shots, for the walkthrough of a journey (looked at, not compared)."""
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS_DIR / f"{name}.png"), full_page=True)
+
+
+def submit_main_form(page, label: str) -> None:
+    """Press the page's own form button (not the header's search or logout)."""
+    page.locator("main form").get_by_role("button", name=label, exact=True).click()

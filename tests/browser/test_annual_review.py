@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -26,11 +25,11 @@ from allocation.contracts.tests.conftest import _rules, family, reviewers  # noq
 from allocation.subsidies.models import SubsidyDue, SubsidyDueState
 from allocation.subsidies.tests.conftest import agreement, mirror  # noqa: F401
 from housing.accounts.services import applicant_register
-from tests.browser.conftest import office_login
+from tests.browser.conftest import office_login, save_shot
+from tests.browser.conftest import submit_main_form as _submit
 from tests.browser.conftest import travel_to as _on
 from tests.browser.test_portal_accessibility_applicant import _signed_in_page
 
-SHOTS = Path("/tmp/shots")
 CITY = "440400000000"
 YEAR = 2026
 
@@ -39,12 +38,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"annual-review-{name}.png"), full_page=True)
-
-
-def _submit(page, label: str) -> None:
-    page.locator("main form").get_by_role("button", name=label, exact=True).click()
+    save_shot(page, f"annual-review-{name}")
 
 
 def _subsidy_run(page, base: str, period: str) -> None:

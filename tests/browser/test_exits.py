@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -28,16 +27,14 @@ from allocation.tenancy.models import MoveIn, PaymentMethod, RentReceivable
 from allocation.tenancy.services import rent_receipt_record
 from allocation.tenancy.tests.conftest import officer, signed_contract  # noqa: F401
 from projects.models import Unit, UnitState
-from tests.browser.conftest import office_login
+from tests.browser.conftest import office_login, save_shot
 from tests.browser.conftest import travel_to as _on
 
-SHOTS = Path("/tmp/shots")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"exits-{name}.png"), full_page=True)
+    save_shot(page, f"exits-{name}")
 
 
 def _scan(page, base: str) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -25,17 +24,15 @@ from allocation.contracts.tests.conftest import _rules, family, reviewers, units
 from allocation.resale.models import Resale, ResaleState
 from allocation.resale.tests.conftest import indices  # noqa: F401
 from projects.models import GuaranteeMode, Unit, UnitState
-from tests.browser.conftest import office_login, travel_to
+from tests.browser.conftest import office_login, save_shot, travel_to
 
-SHOTS = Path("/tmp/shots")
 TODAY = datetime.date(2026, 12, 7)
 PRICE = Decimal("588000.00")  # 60 m² × 9800 元
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"resale-{name}.png"), full_page=True)
+    save_shot(page, f"resale-{name}")
 
 
 @pytest.fixture

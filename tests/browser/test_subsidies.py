@@ -19,21 +19,16 @@ from playwright.sync_api import expect
 from allocation.contracts.tests.conftest import _rules, family, reviewers  # noqa: F401
 from allocation.subsidies.models import PaymentBatch, SubsidyDue, SubsidyDueState, SubsidyPayment
 from allocation.subsidies.tests.conftest import agreement, mirror  # noqa: F401
-from tests.browser.conftest import office_login
+from tests.browser.conftest import office_login, save_shot
+from tests.browser.conftest import submit_main_form as _submit
 from tests.browser.test_portal_accessibility_applicant import _signed_in_page
 
-SHOTS = Path("/tmp/shots")
 PERIOD = "2026-03"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"subsidies-{name}.png"), full_page=True)
-
-
-def _submit(page, label: str) -> None:
-    page.locator("main form").get_by_role("button", name=label, exact=True).click()
+    save_shot(page, f"subsidies-{name}")
 
 
 def _result_file(rows: list[tuple[str, str, str, str]]) -> dict:

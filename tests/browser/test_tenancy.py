@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -19,19 +18,14 @@ from allocation.contracts.tests.conftest import _rules, family, reviewers, units
 from allocation.tenancy.models import RentReceipt, RentReceivable, Vacating
 from allocation.tenancy.tests.conftest import officer, signed_contract  # noqa: F401
 from projects.models import Unit, UnitState
-from tests.browser.conftest import office_login
+from tests.browser.conftest import office_login, save_shot
+from tests.browser.conftest import submit_main_form as _submit
 
-SHOTS = Path("/tmp/shots")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"tenancy-{name}.png"), full_page=True)
-
-
-def _submit(page, label: str) -> None:
-    page.locator("main form").get_by_role("button", name=label, exact=True).click()
+    save_shot(page, f"tenancy-{name}")
 
 
 def _move_in(page, base: str, contract, day: str, reduction: str = "", reason: str = "") -> None:
