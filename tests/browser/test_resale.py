@@ -18,12 +18,11 @@ import pytest
 from playwright.sync_api import expect
 
 from admission.registry.models import GuaranteeStatus, RegistryEntry
-from allocation.contracts.models import Contract, ContractKind, ContractState
-from allocation.contracts.services import contract_draft, contract_sign
+from allocation.contracts.models import Contract, ContractState
 from allocation.contracts.tests.conftest import _rules, family, reviewers, units  # noqa: F401
 from allocation.resale.models import Resale, ResaleState
-from allocation.resale.tests.conftest import indices  # noqa: F401
-from projects.models import GuaranteeMode, Unit, UnitState
+from allocation.resale.tests.conftest import indices, officer, sold  # noqa: F401
+from projects.models import Unit, UnitState
 from tests.browser.conftest import office_login, save_shot, travel_to
 
 TODAY = datetime.date(2026, 12, 7)
@@ -36,18 +35,13 @@ def _shot(page, name: str) -> None:
 
 
 @pytest.fixture
-def sold_in(family, units, city_admin, django_capture_on_commit_callbacks):  # noqa: F811
-    """sold_in(name, signed_on) -> a signed 经适房 sale contract (588000.00 元) signed on that day."""
+def sold_in(sold):  # noqa: F811
+    """sold_in(name, signed_on) -> the unit tests' 经适房 sale contract (588000.00 元), the family 保障中."""
 
     def make(name: str, signed_on: datetime.date) -> Contract:
-        entry = family("jingshi", "sale_in_kind", name=name)
-        RegistryEntry.objects.filter(pk=entry.pk).update(status=GuaranteeStatus.GUARANTEED)
-        (unit,) = units(GuaranteeMode.AFFORDABLE, n=1)
-        contract = contract_draft(registry_entry=entry, kind=ContractKind.AFFORDABLE_SALE, actor=city_admin,
-                                  unit=unit, starts_on=signed_on)  # fmt: skip
-        with django_capture_on_commit_callbacks(execute=False):
-            contract_sign(contract=contract, actor=city_admin, signed_on=signed_on)
-        return Contract.objects.select_related("unit").get(pk=contract.pk)
+        contract = sold(name=name, signed_on=signed_on)
+        RegistryEntry.objects.filter(pk=contract.registry_entry_id).update(status=GuaranteeStatus.GUARANTEED)
+        return contract
 
     return make
 

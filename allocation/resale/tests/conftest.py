@@ -25,15 +25,16 @@ def officer(city_admin):
 
 @pytest.fixture
 def sold(family, units, officer, django_capture_on_commit_callbacks):  # noqa: F811
-    """sold(name=…) -> a signed 经适房 sale contract (60 m² × 9800 元 = 588000.00 元) on an 已配给 unit."""
+    """sold(name=…, signed_on=…) -> a signed 经适房 sale contract (60 m² × 9800 元 = 588000.00 元) on an
+    已配给 unit."""
 
-    def make(*, name="吴经适"):
+    def make(*, name="吴经适", signed_on=SIGNED_ON):
         entry = family("jingshi", "sale_in_kind", name=name)
         (unit,) = units(GuaranteeMode.AFFORDABLE, n=1)
         contract = contract_draft(registry_entry=entry, kind=ContractKind.AFFORDABLE_SALE, actor=officer,
-                                  unit=unit, starts_on=SIGNED_ON)  # fmt: skip
+                                  unit=unit, starts_on=signed_on)  # fmt: skip
         with django_capture_on_commit_callbacks(execute=False):
-            contract_sign(contract=contract, actor=officer, signed_on=SIGNED_ON)
+            contract_sign(contract=contract, actor=officer, signed_on=signed_on)
         return Contract.objects.select_related("unit", "registry_entry").get(pk=contract.pk)
 
     return make
